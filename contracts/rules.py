@@ -1,0 +1,223 @@
+"""The rule catalogue: every check the kit makes, with a stable id, severities and a fix hint.
+
+Each rule has one severity per conformance profile. Profiles are supersets: ``core`` (Gladly
+itself would fail or misbehave), ``agent`` (transaction cards render as documented), ``sidekick``
+(Sidekick and the WISMO Thread work). A rule's severity never drops from one profile to the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = [
+    "CATALOGUE",
+    "PROFILES",
+    "RULES",
+    "Finding",
+    "Profile",
+    "Rule",
+    "Severity",
+    "Violation",
+    "shown",
+]
+
+Severity = Literal["error", "warning", "info"]
+Profile = Literal["core", "agent", "sidekick"]
+PROFILES: tuple[Profile, ...] = get_args(Profile)
+SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
+_CODES: dict[str, Severity | None] = {"E": "error", "W": "warning", "I": "info", "-": None}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named rule of the contract.
+
+    Attributes:
+        id: stable id, ``family.name``; reports and tests refer to it.
+        title: the rule as a statement of what must hold.
+        hint: a one-line fix.
+        levels: severities for core, agent, sidekick as three letters: E(rror), W(arning),
+            I(nfo) or - (not judged in that profile).
+    """
+
+    id: str
+    title: str
+    hint: str
+    levels: str
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def severity(self, profile: Profile) -> Severity | None:
+        """The rule's severity in ``profile``, or None when the profile does not judge it."""
+        try:
+            return _CODES[self.levels[PROFILES.index(profile)]]
+        except ValueError:
+            raise ValueError(f"profile={profile!r} is not one of {', '.join(PROFILES)}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a check yields: which rule broke, where, and what was expected and received."""
+
+    rule: Rule
+    path: str
+    expected: str
+    received: str
+    title: str = ""
+
+    def message(self) -> str:
+        """The failure text: title, then Expected / Received, then the hint."""
+        return (
+            f"{self.title or self.rule.title}\n\n"
+            f"Expected: {self.expected}\nReceived: {self.received}\nHint: {self.rule.hint}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A violation judged in a profile: the shape reports and ``lookupkit check`` print."""
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+        }
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value as failure messages show it: its repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _r(rule_id: str, levels: str, title: str, hint: str) -> Rule:
+    return Rule(rule_id, title, hint, levels)
+
+
+# fmt: off
+# Envelope: the HTTP answer and the results array.
+HTTP_STATUS = _r("envelope.http-status", "EEE", "A valid lookup is answered with HTTP 200",
+                 "answer 200 with {\"results\": []} when nothing matches; errors are for bad requests")
+CONTENT_TYPE = _r("envelope.content-type", "WWW", "The response is labelled application/json",
+                  "set Content-Type: application/json on every answer")
+LATENCY_SLOW = _r("envelope.latency-slow", "WWW", "The adapter answers within 5 seconds",
+                  "cache OMS calls or fetch fewer orders; Gladly recommends answers under 5 s")
+LATENCY_TIMEOUT = _r("envelope.latency-timeout", "EEE", "The adapter answers within Gladly's 15-second cap",
+                     "Gladly stops waiting after 15 s: return fewer transactions or answer from a cache")
+JSON_OBJECT = _r("envelope.json-object", "EEE", "The response body is a JSON object",
+                 "answer with a JSON object such as {\"results\": [...]}")
+RESULTS_ARRAY = _r("envelope.results-array", "EEE", "The response has a 'results' array",
+                   "wrap profiles in {\"results\": [...]}; use [] (not null) for no match")
+# Profile: each result.
+PROFILE_OBJECT = _r("profile.object", "EEE", "Each result is a JSON object",
+                    "put one customer profile object per element of 'results'")
+EXTERNAL_ID = _r("profile.external-id", "EEE", "Each result has a non-empty string externalCustomerId",
+                 "send ids as strings, e.g. \"12345\" not 12345")
+FIELD_TYPES = _r("profile.field-types", "EEE", "Profile fields have their documented types",
+                 "name and address are strings; emails is [{\"original\": ...}]; phones is [{\"original\": ..., \"type\": ...}]")
+ATTRS_FLAT = _r("profile.custom-attributes-flat", "EEE", "customAttributes is a flat object",
+                "send customAttributes as one level of key/value pairs; join or flatten nested data")
+ATTRS_STRINGS = _r("profile.custom-attributes-strings", "WWW", "customAttributes values are strings",
+                   "convert numbers and booleans to strings; send \"\" to clear a value")
+EMAIL_FORMAT = _r("profile.email-format", "WWE", "Emails are valid addresses",
+                  "send the customer's address as it is, e.g. {\"original\": \"ana@example.com\"}")
+PHONE_E164 = _r("profile.phone-e164", "WWW", "Phone numbers are in E.164 format",
+                "format numbers as +<country><number>, e.g. +14155550123")
+PHONE_TYPE = _r("profile.phone-type", "WWW", "Phone types are Gladly phone types",
+                "use MOBILE, HOME, WORK or OTHER; MOBILE is needed for auto-link by phone")
+UNKNOWN_FIELD = _r("profile.unknown-field", "III", "Profile keys are documented profile fields",
+                   "Gladly ignores other keys: put extra data under customAttributes")
+BASIC_NO_TXN = _r("profile.basic-no-transactions", "IWW", "BASIC answers carry no transactions or actions",
+                  "send transactions and actions only for DETAILED lookups; BASIC answers should be light")
+# Cardinality: how many results, and which.
+DETAILED_SINGLE = _r("detailed.single-result", "EEE", "A detailed lookup returns at most one result",
+                     "look the customer up by externalCustomerId only and return that one profile")
+DETAILED_ECHO = _r("detailed.echoes-id", "EEE", "A detailed lookup returns the requested customer",
+                   "return the profile whose externalCustomerId equals query.externalCustomerId")
+AUTO_LINK_SINGLE = _r("auto-link.single-result", "WWW", "An auto-link lookup returns one customer at most",
+                      "Gladly links only on exactly one result: match on email and phone, not on name")
+AUTO_LINK_MATCH = _r("auto-link.contact-match", "WWE", "The auto-link result shares an email or MOBILE phone with the profile",
+                     "return the customer's emails, and phones with type MOBILE, so Gladly can confirm the link")
+SEARCH_MATCH = _r("basic-search.results-match", "EEE", "Every basic search result matches the query",
+                  "filter results by the searched attributes; returning other customers leaks their data")
+STABLE = _r("lookup.stable-results", "EEE", "Repeating a lookup returns the same customers",
+            "make lookups deterministic: no random sampling, stable sort orders")
+# Transactions: every type.
+TXN_TYPE = _r("transaction.type-known", "EEE", "Each transaction is an object with a known type",
+              "set type to ORDER, FLIGHT, STAY, SUBSCRIPTION or GENERIC (upper case)")
+TXN_FLAT = _r("transaction.flat", "EEE", "Transactions are flat apart from the documented arrays",
+              "only ORDER products/fulfillments/billingAddress/actions and SUBSCRIPTION products/actions nest")
+TXN_TYPES = _r("transaction.reserved-types", "WEE", "Reserved transaction fields have their documented types",
+               "itemCount is an integer; every other reserved field is a string (\"4\", not 4)")
+TXN_STRINGS = _r("transaction.string-values", "IWW", "Custom transaction values are strings",
+                 "send custom values as strings so Gladly shows them as written")
+TXN_DATES = _r("transaction.iso-dates", "IWE", "Transaction dates are ISO-8601",
+               "format dates like 2024-05-01T12:00:00Z (an offset is optional)")
+TXN_URLS = _r("transaction.absolute-urls", "WEE", "Transaction URLs are absolute http(s) URLs",
+              "send full URLs such as https://shop.example.com/orders/1001")
+TXN_HTTPS_IMAGES = _r("transaction.https-images", "-WE", "Product images are served over HTTPS",
+                      "serve product images from an https:// URL (Sidekick will not load others)")
+TXN_ACTIONS = _r("transaction.actions-allowed", "WWW", "Only ORDER and SUBSCRIPTION transactions carry actions",
+                 "move the action to the profile's actions or to an ORDER/SUBSCRIPTION")
+# ORDER and its parts.
+ORDER_FIELDS = _r("order.required-fields", "-WE", "ORDER has the fields Sidekick needs",
+                  "send createdAt, orderNumber, orderStatus, orderTotal, products and fulfillments")
+ORDER_STATUS = _r("order.status-definition", "-WW", "orderStatus is pending, reviewing, complete or canceled",
+                  "map your OMS states onto pending / reviewing / complete / canceled")
+ORDER_TOTAL_SYMBOL = _r("order.total-symbol", "-WE", "orderTotal carries a currency symbol",
+                        "format the total with its symbol, e.g. \"$50.00\" or \"12,00 €\"")
+ORDER_TOTAL_CURRENCY = _r("order.total-currency", "WEE", "orderTotal's symbol agrees with currencyCode",
+                          "format the total in the order's own currency")
+ORDER_CURRENCY_CODE = _r("order.currency-code", "WWW", "currencyCode is an ISO-4217 code",
+                         "send three upper-case letters such as USD or EUR")
+ORDER_PRODUCT_IDS = _r("order.unique-product-ids", "WEE", "Product ids are unique within an order",
+                       "give each line its own id (e.g. the line item id) so fulfilments can point at it")
+ORDER_FULFILLMENT_IDS = _r("order.fulfillment-products-resolve", "WEE", "Fulfilment productIds name products of the same order",
+                           "fill productIds with the id values of this order's products")
+PRODUCT_FIELDS = _r("product.required-fields", "-WE", "ORDER products have id, name and sku",
+                    "send id, name and sku for every product of an order")
+FULFILLMENT_TRACKING = _r("fulfillment.tracking-fields", "-WE", "Fulfilments have productIds and tracking",
+                          "send productIds, trackingUrl and, when the carrier gave one, trackingNumber")
+FULFILLMENT_SIDEKICK = _r("fulfillment.sidekick-fields", "--E", "Fulfilments have carrier, shippingSpeed and shippingAddress",
+                          "send carrier, shippingSpeed and shippingAddress so Sidekick can track the parcel")
+FULFILLMENT_KEYS = _r("fulfillment.known-keys", "-II", "Fulfilments carry only documented keys",
+                      "Gladly does not show custom fulfilment keys; move them to the order")
+ADDRESS_FIELDS = _r("address.sidekick-fields", "--E", "Addresses have street1, city, state, country and zip",
+                    "send each part of the address in its own field")
+ADDRESS_PHONE = _r("address.phone-e164", "-WW", "Address phones are in E.164 format",
+                   "format numbers as +<country><number>")
+# SUBSCRIPTION.
+SUB_FIELDS = _r("subscription.required-fields", "WEE", "SUBSCRIPTION has subscriptionId and status",
+                "send subscriptionId and status on every subscription")
+SUB_STATUS = _r("subscription.status-enum", "-EE", "SUBSCRIPTION status is a documented value",
+                "use Active, Cancelled, Expired, Future, In Trial, Non-Renewing or Paused, spelled so")
+SUB_INTERVAL = _r("subscription.billing-interval", "-EE", "billingIntervalUnit and billingIntervalNumber come together and are valid",
+                  "send both: unit day/week/month/quarter/year and number as a string like \"4\"")
+SUB_INTEGERS = _r("subscription.integer-strings", "-EE", "quantity and billingIntervalNumber are strings holding integers",
+                  "send \"4\", not 4 or \"four\"")
+# Actions.
+ACTION_SHAPE = _r("action.shape", "EEE", "Actions have a name and a formUrl",
+                  "send actions as [{\"name\": \"Cancel order\", \"formUrl\": \"/actions/cancel?order=1\"}]")
+FORM_SHAPE = _r("action-form.shape", "EEE", "The action form is well formed",
+                "return actionUrl and sections; each input has a unique attr; select options have unique values")
+SUBMIT_SHAPE = _r("action-submit.shape", "EEE", "Action submits answer in a documented shape",
+                  "answer 200 {\"message\", \"detail\"}, or 400/406 {\"errors\": [{\"message\"|\"attr\", \"detail\"}]}")
+# Robustness and security, as far as one exchange shows them.
+SERVER_ERROR = _r("robustness.no-server-error", "EEE", "The adapter never answers with a 5xx",
+                  "validate input and answer 4xx for bad requests; catch OMS failures")
+ERROR_LEAK = _r("security.error-leak", "EEE", "Responses leak no stack traces or secrets",
+                "log the details server-side and answer a short generic error")
+# fmt: on
+
+CATALOGUE: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))
+RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

@@ -1,0 +1,5 @@
+"""``python -m mockserver`` runs the lookupkit command."""
+
+from mockserver.cli import main
+
+main()
