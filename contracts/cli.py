@@ -127,8 +127,13 @@ def _print_text(source: str, findings: list[Finding], header: str) -> None:
     metavar="REQUEST.json",
     help="The lookup request the response answers.",
 )
-@click.option("--profile", type=click.Choice(PROFILES), default="agent", show_default=True,
-              help="core: Gladly would break; agent: cards render; sidekick: Sidekick/WISMO work.")  # fmt: skip
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="agent",
+    show_default=True,
+    help="core: Gladly would break; agent: cards render; sidekick: Sidekick/WISMO work.",
+)
 @click.option(
     "--kind", type=click.Choice(KINDS), help="The lookup kind, when there is no --request."
 )
@@ -202,26 +207,56 @@ def _check_time(value: str) -> str:
     try:
         parse_time(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not YYYYMMDDTHHMMSSZ, e.g. 20240501T120000Z",
-                                 param_hint="--time") from None  # fmt: skip
+        raise click.BadParameter(
+            f"{value!r} is not YYYYMMDDTHHMMSSZ, e.g. 20240501T120000Z", param_hint="--time"
+        ) from None
     return value
 
 
 @click.command()
-@click.option("--key", envvar="GLADLY_SIGNING_KEY", show_envvar=True, metavar="KEY",
-              help="The app's signing key (never printed).")  # fmt: skip
-@click.option("--time", "time_", metavar="YYYYMMDDTHHMMSSZ", callback=_validate(_check_time),
-              help="Gladly-Time to sign with; default now.")  # fmt: skip
-@click.option("--method", default="POST", show_default=True,
-              type=click.Choice(["POST", "GET"], case_sensitive=False))  # fmt: skip
+@click.option(
+    "--key",
+    envvar="GLADLY_SIGNING_KEY",
+    show_envvar=True,
+    metavar="KEY",
+    help="The app's signing key (never printed).",
+)
+@click.option(
+    "--time",
+    "time_",
+    metavar="YYYYMMDDTHHMMSSZ",
+    callback=_validate(_check_time),
+    help="Gladly-Time to sign with; default now.",
+)
+@click.option(
+    "--method",
+    default="POST",
+    show_default=True,
+    type=click.Choice(["POST", "GET"], case_sensitive=False),
+)
 @click.option("--url", default="http://127.0.0.1:8701/", show_default=True, help="The adapter URL.")
 @click.option("--body-file", metavar="FILE|-", help="The exact body bytes (required for POST).")
-@click.option("--header", "headers", multiple=True, metavar="'Name: value'", callback=_validate(_parse_header),
-              help="Add a header, or replace a generated one of the same name. Repeatable.")  # fmt: skip
-@click.option("--basic-auth", metavar="USER:PASS[:REALM]", callback=_validate(_parse_basic_auth),
-              help="Add Authorization and WWW-Authenticate as Gladly does.")  # fmt: skip
-@click.option("--query-form", type=click.Choice([f.value for f in QueryForm]), default=QueryForm.DOCUMENTED.value,
-              show_default=True, help="How a query string is signed (sources disagree).")  # fmt: skip
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'Name: value'",
+    callback=_validate(_parse_header),
+    help="Add a header, or replace a generated one of the same name. Repeatable.",
+)
+@click.option(
+    "--basic-auth",
+    metavar="USER:PASS[:REALM]",
+    callback=_validate(_parse_basic_auth),
+    help="Add Authorization and WWW-Authenticate as Gladly does.",
+)
+@click.option(
+    "--query-form",
+    type=click.Choice([f.value for f in QueryForm]),
+    default=QueryForm.DOCUMENTED.value,
+    show_default=True,
+    help="How a query string is signed (sources disagree).",
+)
 @click.option("--curl", is_flag=True, help="Print a runnable curl command instead of headers.")
 def sign(
     key: str | None,
@@ -266,8 +301,11 @@ def sign(
             click.echo(f"{name}: {value}")
         return
     lines = [f"curl -sS --compressed -X {method} {shlex.quote(url)}"]
-    lines += [f"  -H {shlex.quote(f'{name}: {value}')}" for name, value in signed.items()
-              if name.lower() != "accept-encoding"]  # fmt: skip
+    lines += [
+        f"  -H {shlex.quote(f'{name}: {value}')}"
+        for name, value in signed.items()
+        if name.lower() != "accept-encoding"
+    ]
     if method == "POST":
         lines.append(
             f"  --data-binary {shlex.quote(body.decode('utf-8', errors='surrogateescape'))}"
