@@ -8,6 +8,7 @@ from typing import NoReturn
 import click
 
 from contracts.cli import check, run, sign
+from generators.cli import generate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,6 +19,7 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(sign)
+cli.add_command(generate)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
