@@ -148,8 +148,8 @@ def generate(
     options = DatasetOptions(
         customers=customers,
         seed=seed,
-        mode=mode,
-        min_orders=orders[0],  # type: ignore[arg-type]
+        mode=cast(Mode, mode),
+        min_orders=orders[0],
         max_orders=orders[1],
         types=types,
         reference=reference_date,
