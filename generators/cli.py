@@ -14,7 +14,7 @@ from typing import IO, Any, cast
 
 import click
 
-from generators.build import MODES, TYPES
+from generators.build import MODES, TYPES, Mode
 from generators.dataset import VIEWS, DatasetOptions, View, records, today
 
 __all__ = ["generate"]
