@@ -35,7 +35,7 @@ typecheck: install
 check: lint test
 
 bench: install
-	$(BIN)/pytest -q -p no:cacheprovider tests/benchmarks -s
+	$(BIN)/pytest -q -p no:cacheprovider -o python_files='bench_*.py' tests/benchmarks -s
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

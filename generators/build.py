@@ -151,8 +151,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        if self.locale.family_name_first:
-            return f"{self.last} {self.first}".strip()
+        """As a Shopify-backed adapter shows it: first name, then last name."""
         return f"{self.first} {self.last}".strip()
 
 

@@ -44,7 +44,6 @@ class Locale:
     currency: str
     offset: str
     weight: int
-    family_name_first: bool = False
 
 
 LOCALES: tuple[Locale, ...] = (
@@ -58,9 +57,9 @@ LOCALES: tuple[Locale, ...] = (
     Locale("pt_BR", "BR", "BRL", "-03:00", 5),
     Locale("en_AU", "AU", "AUD", "+10:00", 4),
     Locale("en_IN", "IN", "INR", "+05:30", 4),
-    Locale("ja_JP", "JP", "JPY", "+09:00", 4, family_name_first=True),
-    Locale("zh_CN", "CN", "CNY", "+08:00", 3, family_name_first=True),
-    Locale("ko_KR", "KR", "KRW", "+09:00", 3, family_name_first=True),
+    Locale("ja_JP", "JP", "JPY", "+09:00", 4),
+    Locale("zh_CN", "CN", "CNY", "+08:00", 3),
+    Locale("ko_KR", "KR", "KRW", "+09:00", 3),
     Locale("ar_SA", "SA", "SAR", "+03:00", 3),
 )
 # Regions for countries whose Faker locale has no state-like field.
