@@ -274,7 +274,7 @@ def test_responses_validate(response):
 @pytest.mark.parametrize(
     ("call", "needle"),
     [
-        (lambda: S.orders(mode="weird"), "mode='weird'"),
+        (lambda: S.orders(mode="weird"), "mode='weird'"),  # type: ignore[arg-type]
         (lambda: S.people(min_orders=3, max_orders=1), "min_orders=3"),
         (lambda: S.transactions(types=["BOOKING"]), "types=['BOOKING']"),
         (lambda: S.lookup_requests(kind="sometimes"), "kind='sometimes'"),

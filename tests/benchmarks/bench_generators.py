@@ -26,10 +26,10 @@ def naive_customer(fake: Faker) -> dict[str, Any]:
     """What a hand-written generator does: a Faker call per field, both views, 3 orders."""
     first, last = fake.first_name(), fake.last_name()
     email, phone = fake.email(), fake.phone_number()
-    orders = []
+    orders: list[dict[str, Any]] = []
     for _ in range(3):
         created = fake.date_time_between(start_date="-540d", end_date="now").isoformat()
-        lines = [
+        lines: list[dict[str, Any]] = [
             {
                 "id": fake.random_int(10**12, 10**13),
                 "title": fake.catch_phrase(),
