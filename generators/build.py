@@ -121,6 +121,7 @@ class Order:
     billing: Address
     token: str
     note: str
+    closed: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -344,6 +345,8 @@ class Builder:
             rng.choice(("", "", "", "Gift wrap, please.", "Leave at the back door.")),
         )
         self._ship(rng, order, carrier)
+        if order.outcome in ("complete", "refunded", "canceled") and created < self._now - timedelta(days=60):
+            order.closed = created + timedelta(days=10)  # the shop archives finished orders
         return order
 
     def _token(self, rng: Chooser) -> str:

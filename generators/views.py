@@ -182,7 +182,7 @@ def _shopify_order(order: Order, person: Person, shop: str) -> dict[str, Any]:
         "updated_at": created,
         "cancelled_at": created if order.outcome == "canceled" else None,
         "cancel_reason": "customer" if order.outcome == "canceled" else None,
-        "closed_at": None,
+        "closed_at": iso(order.closed) if order.closed else None,
         "financial_status": financial,
         "fulfillment_status": fulfillment_status,
         "confirmed": True,

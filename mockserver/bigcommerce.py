@@ -1,0 +1,487 @@
+"""Fake BigCommerce (v2 orders, v3 customers and catalog) over the store.
+
+Faithful where clients break: 204 with an empty body for empty v2 lists, RFC-2822 dates, money as
+4-decimal strings, v2 errors as JSON arrays and v3 errors as objects, the four rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.params import BadParam, int_list, one_int
+from mockserver.platforms import (
+    CARRIER_CODES,
+    Handler,
+    amount,
+    lifecycle,
+    parse_time,
+    shipped_quantities,
+)
+from mockserver.ratelimit import FixedWindow
+from mockserver.store import STORE, OrderQuery, Store
+
+__all__ = ["PREFIX", "STATUSES", "create_app"]
+
+PREFIX = "/stores"
+ERROR_TYPE = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
+STATUSES = {
+    0: "Incomplete",
+    1: "Pending",
+    2: "Shipped",
+    3: "Partially Shipped",
+    4: "Refunded",
+    5: "Cancelled",
+    6: "Declined",
+    7: "Awaiting Payment",
+    8: "Awaiting Pickup",
+    9: "Awaiting Shipment",
+    10: "Completed",
+    11: "Awaiting Fulfillment",
+    12: "Manual Verification Required",
+    13: "Disputed",
+    14: "Partially Refunded",
+}
+_STATUS_OF = {"cancelled": 5, "review": 12, "shipped": 2, "partial": 3, "unpaid": 7, "open": 11}
+SORTS = ("id", "customer_id", "date_created", "date_modified", "status_id")
+
+
+@dataclass
+class BigCommerceConfig:
+    token: str
+    window: FixedWindow = field(default_factory=FixedWindow)
+
+
+CONFIG = web.AppKey("bigcommerce", BigCommerceConfig)
+
+
+def v2_error(status: int, message: str, **details: Any) -> web.Response:
+    item: dict[str, Any] = {"status": status, "message": message}
+    if details:
+        item["details"] = details
+    return web.json_response([item], status=status)
+
+
+def v3_error(status: int, title: str, errors: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(
+        {"status": status, "title": title, "type": ERROR_TYPE, "errors": errors or {}},
+        status=status,
+    )
+
+
+def _is_v3(request: web.Request) -> bool:
+    return "/v3/" in request.path
+
+
+@web.middleware
+async def bigcommerce_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    config, store = request.app[CONFIG], request.app[STORE]
+    fail = v3_error if _is_v3(request) else v2_error
+    token = request.headers.get("X-Auth-Token", "")
+    if not hmac.compare_digest(token.encode(), config.token.encode()):
+        return fail(
+            401, "Unauthorized: the X-Auth-Token header is missing or not valid for this store"
+        )
+    headers = {}
+    if store.settings.get("rateLimit", True):
+        allowed, left, reset = config.window.take(token)
+        headers = {
+            "X-Rate-Limit-Time-Window-Ms": str(int(config.window.window * 1000)),
+            "X-Rate-Limit-Time-Reset-Ms": str(int(reset * 1000)),
+            "X-Rate-Limit-Requests-Quota": str(config.window.quota),
+            "X-Rate-Limit-Requests-Left": str(left),
+        }
+        if not allowed:
+            refusal = fail(429, "Too many requests: the store's quota for this window is used up")
+            refusal.headers.update(headers | {"X-Retry-After": str(max(1, int(reset + 0.999)))})
+            return refusal
+    response: web.StreamResponse
+    try:
+        response = await handler(request)
+    except BadParam as exc:
+        response = (
+            v3_error(422, f"Invalid {exc.name}", {exc.name: str(exc)})
+            if _is_v3(request)
+            else v2_error(400, f"The field '{exc.name}' is invalid: {exc}")
+        )
+    except web.HTTPNotFound:
+        response = fail(404, "The requested resource was not found.")
+    except web.HTTPMethodNotAllowed:
+        response = fail(405, "The requested method is not allowed on this resource.")
+    response.headers.update(headers)
+    return response
+
+
+def _rfc2822(text: str | None) -> str:
+    return format_datetime(parse_time(text)) if text else ""
+
+
+def _money(value: Any) -> str:
+    return f"{amount(str(value)):.4f}"
+
+
+def _address(address: dict[str, Any] | None, email: str = "") -> dict[str, Any]:
+    a = address or {}
+    name = (a.get("name") or "").split(" ", 1)
+    return {
+        "first_name": a.get("first_name") or name[0],
+        "last_name": a.get("last_name") or (name[1] if len(name) > 1 else ""),
+        "company": a.get("company") or "",
+        "street_1": a.get("address1") or "",
+        "street_2": a.get("address2") or "",
+        "city": a.get("city") or "",
+        "state": a.get("province") or "",
+        "zip": a.get("zip") or "",
+        "country": a.get("country") or "",
+        "country_iso2": a.get("country_code") or "",
+        "phone": a.get("phone") or "",
+        "email": email,
+        "form_fields": [],
+    }
+
+
+def render_order(order: dict[str, Any], base: str) -> dict[str, Any]:
+    """A Shopify-shaped order as a BigCommerce v2 order."""
+    number = order["order_number"]
+    shipped = shipped_quantities(order)
+    status_id = _STATUS_OF[lifecycle(order)]
+    total = _money(order["total_price"])
+    dates = [f["created_at"] for f in order.get("fulfillments") or []]
+    customer = order.get("customer") or {}
+    return {
+        "id": number,
+        "customer_id": customer.get("id", 0),
+        "date_created": _rfc2822(order["created_at"]),
+        "date_modified": _rfc2822(order["updated_at"]),
+        "date_shipped": _rfc2822(max(dates)) if status_id == 2 and dates else "",
+        "status_id": status_id,
+        "status": STATUSES[status_id],
+        "custom_status": STATUSES[status_id],
+        "payment_status": {"paid": "captured", "refunded": "refunded", "voided": "void"}.get(
+            order["financial_status"], "pending"
+        ),
+        "payment_method": "Credit Card",
+        "subtotal_ex_tax": total,
+        "subtotal_inc_tax": total,
+        "total_ex_tax": total,
+        "total_inc_tax": total,
+        "total_tax": "0.0000",
+        "shipping_cost_inc_tax": "0.0000",
+        "refunded_amount": total if order["financial_status"] == "refunded" else "0.0000",
+        "items_total": sum(li["quantity"] for li in order["line_items"]),
+        "items_shipped": sum(shipped.values()),
+        "currency_code": order["currency"],
+        "default_currency_code": order["currency"],
+        "store_default_currency_code": "USD",
+        "customer_message": order.get("note") or "",
+        "staff_notes": "",
+        "billing_address": _address(order.get("billing_address"), order.get("email") or ""),
+        "order_source": "www",
+        "channel_id": 1,
+        "external_order_id": None,
+        "products": {
+            "url": f"{base}/v2/orders/{number}/products",
+            "resource": f"/orders/{number}/products",
+        },
+        "shipping_addresses": {
+            "url": f"{base}/v2/orders/{number}/shippingaddresses",
+            "resource": f"/orders/{number}/shippingaddresses",
+        },
+    }
+
+
+def _base(request: web.Request) -> str:
+    return f"{request.url.origin()}{PREFIX}/{request.match_info['hash']}"
+
+
+def _date_param(query: Any, name: str) -> datetime | None:
+    raw = query.get(name)
+    if not raw:
+        return None
+    try:
+        moment = parsedate_to_datetime(raw) if "," in raw else parse_time(raw)
+    except (TypeError, ValueError):
+        raise BadParam(name, "expected an RFC-2822 or ISO-8601 date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _filtered_orders(request: web.Request) -> list[dict[str, Any]]:
+    q, store = request.query, request.app[STORE]
+    query = OrderQuery(
+        status="any", customer_id=one_int(q, "customer_id"), email=q.get("email") or None
+    )
+    status_id = one_int(q, "status_id", high=14)
+    low, high = one_int(q, "min_id"), one_int(q, "max_id")
+    after, before = _date_param(q, "min_date_created"), _date_param(q, "max_date_created")
+    out = []
+    for _, _, doc in store.list_orders(query, limit=100_000, order="id_asc"):
+        order = json.loads(doc)
+        created = parse_time(order["created_at"])
+        if status_id is not None and _STATUS_OF[lifecycle(order)] != status_id:
+            continue
+        if (low is not None and order["order_number"] < low) or (
+            high is not None and order["order_number"] > high
+        ):
+            continue
+        if (after and created < after) or (before and created > before):
+            continue
+        out.append(order)
+    return out
+
+
+def _page(request: web.Request) -> tuple[int, int]:
+    page = one_int(request.query, "page", low=1, high=10**6) or 1
+    raw_limit = one_int(request.query, "limit", low=1, high=10**6) or 50
+    if raw_limit > 250:
+        raise _TooLarge()
+    return page, raw_limit
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+async def list_orders(request: web.Request) -> web.Response:
+    try:
+        page, limit = _page(request)
+    except _TooLarge:
+        return v2_error(413, "The specified limit exceeds the maximum allowed.", max_limit=250)
+    orders = _filtered_orders(request)
+    sort, _, direction = request.query.get("sort", "id:asc").partition(":")
+    if sort not in SORTS or direction not in ("", "asc", "desc"):
+        raise BadParam("sort", f"use one of {', '.join(SORTS)} with :asc or :desc")
+    base = _base(request)
+    rendered = [render_order(o, base) for o in orders]
+    orders_by_id = {o["order_number"]: o for o in orders}
+    key = {
+        "date_created": lambda o: parse_time(orders_by_id[o["id"]]["created_at"]),
+        "date_modified": lambda o: parse_time(orders_by_id[o["id"]]["updated_at"]),
+    }.get(sort, lambda o: o[sort])
+    rendered.sort(key=key, reverse=direction == "desc")
+    chunk = rendered[(page - 1) * limit : page * limit]
+    return web.json_response(chunk) if chunk else _no_content()
+
+
+async def count_orders(request: web.Request) -> web.Response:
+    return web.json_response({"count": len(_filtered_orders(request))})
+
+
+def _order(request: web.Request) -> dict[str, Any]:
+    number = int(request.match_info["id"])
+    order = request.app[STORE].order_by_number(number) if number < 2**63 else None
+    if order is None:
+        raise web.HTTPNotFound()
+    return order
+
+
+async def get_order(request: web.Request) -> web.Response:
+    return web.json_response(render_order(_order(request), _base(request)))
+
+
+async def order_products(request: web.Request) -> web.Response:
+    order = _order(request)
+    shipped = shipped_quantities(order)
+    items = [
+        {
+            "id": li["id"],
+            "order_id": order["order_number"],
+            "product_id": li["product_id"] or 0,
+            "variant_id": li["variant_id"],
+            "name": li["title"],
+            "name_customer": li["title"],
+            "name_merchant": li["title"],
+            "sku": li["sku"],
+            "type": "physical",
+            "quantity": li["quantity"],
+            "quantity_shipped": shipped.get(li["id"], 0),
+            "quantity_refunded": 0,
+            "is_refunded": False,
+            "base_price": _money(li["price"]),
+            "price_inc_tax": _money(li["price"]),
+            "total_inc_tax": _money(amount(li["price"]) * li["quantity"]),
+            "product_options": [],
+            "applied_discounts": [],
+            "order_address_id": 1,
+        }
+        for li in order["line_items"]
+    ]
+    return web.json_response(items) if items else _no_content()
+
+
+async def order_shipments(request: web.Request) -> web.Response:
+    order = _order(request)
+    customer = order.get("customer") or {}
+    shipments = [
+        {
+            "id": f["id"],
+            "order_id": order["order_number"],
+            "customer_id": customer.get("id", 0),
+            "order_address_id": 1,
+            "date_created": _rfc2822(f["created_at"]),
+            "tracking_number": f["tracking_number"],
+            "shipping_provider": CARRIER_CODES.get(f["tracking_company"], ""),
+            "shipping_provider_display_name": f["tracking_company"],
+            "tracking_carrier": CARRIER_CODES.get(f["tracking_company"], ""),
+            "tracking_link": "",
+            "generated_tracking_link": f["tracking_url"],
+            "shipping_method": next((s["title"] for s in order.get("shipping_lines") or []), ""),
+            "comments": "",
+            "merchant_shipping_cost": "0.0000",
+            "billing_address": _address(order.get("billing_address")),
+            "shipping_address": _address(order.get("shipping_address")),
+            "items": [
+                {
+                    "order_product_id": li["id"],
+                    "product_id": li["product_id"],
+                    "quantity": li["quantity"],
+                }
+                for li in f["line_items"]
+            ],
+        }
+        for f in order.get("fulfillments") or []
+        if f.get("status") == "success"
+    ]
+    return web.json_response(shipments) if shipments else _no_content()
+
+
+async def order_statuses(request: web.Request) -> web.Response:
+    return web.json_response(
+        [
+            {
+                "id": i,
+                "name": n,
+                "system_label": n,
+                "custom_label": n,
+                "system_description": n,
+                "order": i,
+            }
+            for i, n in STATUSES.items()
+        ]
+    )
+
+
+def _v3_customer(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": c["id"],
+        "email": c["email"],
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "company": "",
+        "phone": c.get("phone") or "",
+        "customer_group_id": 0,
+        "notes": c.get("note") or "",
+        "date_created": parse_time(c["created_at"]).isoformat().replace("+00:00", "Z"),
+        "date_modified": parse_time(c["updated_at"]).isoformat().replace("+00:00", "Z"),
+        "channel_ids": [1],
+        "origin_channel_id": 1,
+    }
+
+
+async def customers(request: web.Request) -> web.Response:
+    q = request.query
+    page = one_int(q, "page", low=1, high=10**6) or 1
+    limit = one_int(q, "limit", low=1, high=250) or 50
+    ids = int_list(q, "id:in") or ()
+    emails = tuple(e for e in (q.get("email:in") or "").split(",") if e.strip())
+    found, total = request.app[STORE].customers_where(
+        ids=ids, emails=emails, limit=limit, offset=(page - 1) * limit
+    )
+    pages = max(1, -(-total // limit))
+    links = {"current": f"?page={page}&limit={limit}"}
+    if page < pages:
+        links["next"] = f"?page={page + 1}&limit={limit}"
+    if page > 1:
+        links["previous"] = f"?page={page - 1}&limit={limit}"
+    return web.json_response(
+        {
+            "data": [_v3_customer(c) for c in found],
+            "meta": {
+                "pagination": {
+                    "total": total,
+                    "count": len(found),
+                    "per_page": limit,
+                    "current_page": page,
+                    "total_pages": pages,
+                    "links": links,
+                }
+            },
+        }
+    )
+
+
+def _product(request: web.Request) -> dict[str, Any]:
+    product = (
+        request.app[STORE].product(int(request.match_info["id"]))
+        if len(request.match_info["id"]) < 19
+        else None
+    )
+    if product is None:
+        raise web.HTTPNotFound()
+    return product
+
+
+async def product(request: web.Request) -> web.Response:
+    p = _product(request)
+    variant = (p.get("variants") or [{}])[0]
+    return web.json_response(
+        {
+            "data": {
+                "id": p["id"],
+                "name": p["title"],
+                "sku": variant.get("sku", ""),
+                "type": "physical",
+                "price": float(variant.get("price", 0)),
+                "brand_name": p.get("vendor", ""),
+            },
+            "meta": {},
+        }
+    )
+
+
+async def product_images(request: web.Request) -> web.Response:
+    p = _product(request)
+    return web.json_response(
+        {
+            "data": [
+                {
+                    "id": i["id"],
+                    "product_id": p["id"],
+                    "is_thumbnail": n == 0,
+                    "url_zoom": i["src"],
+                    "url_standard": i["src"],
+                    "url_thumbnail": i["src"],
+                    "url_tiny": i["src"],
+                }
+                for n, i in enumerate(p.get("images") or [])
+            ],
+            "meta": {},
+        }
+    )
+
+
+def create_app(store: Store, *, token: str) -> web.Application:
+    """The fake BigCommerce, to mount under ``/stores`` (any store hash)."""
+    app = web.Application(middlewares=[bigcommerce_middleware])
+    app[STORE] = store
+    app[CONFIG] = BigCommerceConfig(token)
+    h, n, j = "/{hash:[a-z0-9]{1,20}}", "{id:\\d{1,20}}", "{json:(\\.json)?}"
+    app.router.add_get(f"{h}/v3/customers", customers)
+    app.router.add_get(f"{h}/v2/orders{j}", list_orders)
+    app.router.add_get(f"{h}/v2/orders/count{j}", count_orders)
+    app.router.add_get(f"{h}/v2/orders/{n}{j}", get_order)
+    app.router.add_get(f"{h}/v2/orders/{n}/products{j}", order_products)
+    app.router.add_get(f"{h}/v2/orders/{n}/shipments{j}", order_shipments)
+    app.router.add_get(f"{h}/v2/order_statuses{j}", order_statuses)
+    app.router.add_get(f"{h}/v3/catalog/products/{n}", product)
+    app.router.add_get(f"{h}/v3/catalog/products/{n}/images", product_images)
+    return app

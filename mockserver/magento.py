@@ -1,0 +1,460 @@
+"""Fake Magento 2 REST (``/rest[/{store}]/V1``) over the store.
+
+``searchCriteria`` in both spellings (``filter_groups``/``filterGroups``, ``condition_type``/
+``conditionType``): filters in a group are OR'ed, groups AND'ed. Money as numbers, times as
+zone-less UTC ``YYYY-MM-DD HH:MM:SS``, parent and child rows for configurable products, and
+Magento's ``{"message", "parameters"}`` errors.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.platforms import (
+    CARRIER_CODES,
+    Handler,
+    amount,
+    lifecycle,
+    parse_time,
+    shipped_quantities,
+)
+from mockserver.store import STORE, OrderQuery, Store
+
+__all__ = ["PREFIX", "create_app", "parse_search_criteria"]
+
+PREFIX = "/rest"
+NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
+CONDITIONS = (
+    "eq",
+    "neq",
+    "like",
+    "nlike",
+    "in",
+    "nin",
+    "gt",
+    "gteq",
+    "lt",
+    "lteq",
+    "moreq",
+    "null",
+    "notnull",
+    "finset",
+    "from",
+    "to",
+)
+_KEY = re.compile(
+    r"^searchCriteria\[(filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type|conditionType)\]$"
+)
+_SORT = re.compile(r"^searchCriteria\[(sort_orders|sortOrders)\]\[(\d+)\]\[(field|direction)\]$")
+_STATE_OF = {
+    "cancelled": ("canceled", "canceled"),
+    "review": ("payment_review", "fraud"),
+    "shipped": ("complete", "complete"),
+    "partial": ("processing", "processing"),
+    "unpaid": ("pending_payment", "pending_payment"),
+    "open": ("processing", "processing"),
+}
+SIZES = ("S", "M", "L", "XL")
+
+
+class CriteriaError(ValueError):
+    def __init__(self, message: str, *parameters: str) -> None:
+        self.parameters = list(parameters)
+        super().__init__(message)
+
+
+def error(status: int, message: str, parameters: Any = None) -> web.Response:
+    body: dict[str, Any] = {"message": message}
+    if parameters is not None:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+def parse_search_criteria(query: Any) -> dict[str, Any]:
+    """``searchCriteria[...]`` query keys -> {"groups": [[(field, value, condition)]], "sort", "size", "page"}."""
+    groups: dict[int, dict[int, dict[str, str]]] = {}
+    sorts: dict[int, dict[str, str]] = {}
+    size = page = None
+    for key, value in query.items():
+        if m := _KEY.match(key):
+            part = {"condition_type": "condition", "conditionType": "condition"}.get(
+                m.group(4), m.group(4)
+            )
+            groups.setdefault(int(m.group(2)), {}).setdefault(int(m.group(3)), {})[part] = value
+        elif m := _SORT.match(key):
+            sorts.setdefault(int(m.group(2)), {})[m.group(3)] = value
+        elif key in ("searchCriteria[pageSize]", "searchCriteria[page_size]"):
+            size = _positive(value, key)
+        elif key in ("searchCriteria[currentPage]", "searchCriteria[current_page]"):
+            page = _positive(value, key)
+        elif key.startswith("searchCriteria"):
+            raise CriteriaError('"%1" is not a searchCriteria parameter.', key)
+    parsed_groups = []
+    for _, filters in sorted(groups.items()):
+        group = []
+        for _, f in sorted(filters.items()):
+            condition = f.get("condition", "eq")
+            if "field" not in f:
+                raise CriteriaError("A filter needs a field.")
+            if condition not in CONDITIONS:
+                raise CriteriaError('Invalid condition type "%1".', condition)
+            group.append((f["field"], f.get("value", ""), condition))
+        parsed_groups.append(group)
+    sort = [
+        (s.get("field", ""), s.get("direction", "ASC").upper()) for _, s in sorted(sorts.items())
+    ]
+    return {"groups": parsed_groups, "sort": sort, "size": size, "page": page or 1}
+
+
+def _positive(value: str, key: str) -> int:
+    if not value.isdigit() or int(value) < 1 or int(value) > 10**6:
+        raise CriteriaError('"%1" must be a positive whole number.', key)
+    return int(value)
+
+
+def _matches(item: dict[str, Any], field: str, value: str, condition: str) -> bool:
+    have = item.get(field)
+    if condition == "null":
+        return have is None
+    if condition == "notnull":
+        return have is not None
+    if have is None:
+        return condition in ("neq", "nlike", "nin")
+    text = str(have).lower()
+    wanted = value.lower()
+    if condition in ("like", "nlike"):
+        pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
+        return bool(re.match(pattern, text)) == (condition == "like")
+    if condition in ("in", "nin", "finset"):
+        return (text in [v.strip() for v in wanted.split(",")]) == (condition != "nin")
+    if condition in ("gt", "gteq", "lt", "lteq", "moreq", "from", "to"):
+        left, right = _comparable(have), _comparable(value)
+        if condition in ("gt",):
+            return left > right
+        if condition in ("gteq", "moreq", "from"):
+            return left >= right
+        return left < right if condition == "lt" else left <= right
+    return (text == wanted) == (condition == "eq")
+
+
+def _comparable(value: Any) -> tuple[int, float, str]:
+    """Numbers compare as numbers, everything else as lower-case text."""
+    try:
+        return (0, float(value), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(value).lower())
+
+
+def search(items: list[dict[str, Any]], criteria: dict[str, Any]) -> web.Response:
+    """Filter, sort and page rendered items; answer Magento's search envelope."""
+    found = [
+        i for i in items if all(any(_matches(i, *f) for f in group) for group in criteria["groups"])
+    ]
+    for field, direction in reversed(criteria["sort"]):
+        found.sort(
+            key=lambda i: (i.get(field) is None, str(i.get(field))), reverse=direction == "DESC"
+        )
+    size, page = criteria["size"], criteria["page"]
+    chunk = found if size is None else found[(page - 1) * size : page * size]
+    return web.json_response(
+        {
+            "items": chunk,
+            "search_criteria": {
+                "filter_groups": [
+                    {"filters": [{"field": f, "value": v, "condition_type": c} for f, v, c in g]}
+                    for g in criteria["groups"]
+                ],
+                "sort_orders": [{"field": f, "direction": d} for f, d in criteria["sort"]],
+                **({"page_size": size, "current_page": page} if size else {}),
+            },
+            "total_count": len(found),
+        }
+    )
+
+
+def _time(text: str | None) -> str | None:
+    return parse_time(text).strftime("%Y-%m-%d %H:%M:%S") if text else None
+
+
+def _address(a: dict[str, Any] | None, kind: str, email: str, parent: int) -> dict[str, Any]:
+    a = a or {}
+    name = (a.get("name") or "").split(" ", 1)
+    return {
+        "address_type": kind,
+        "entity_id": parent * 10 + (1 if kind == "billing" else 2),
+        "parent_id": parent,
+        "firstname": a.get("first_name") or name[0],
+        "lastname": a.get("last_name") or (name[1] if len(name) > 1 else ""),
+        "street": [s for s in (a.get("address1"), a.get("address2")) if s],
+        "city": a.get("city"),
+        "region": a.get("province"),
+        "region_code": a.get("province_code"),
+        "postcode": a.get("zip"),
+        "country_id": a.get("country_code"),
+        "telephone": a.get("phone"),
+        "email": email,
+    }
+
+
+def render_order(order: dict[str, Any]) -> dict[str, Any]:
+    """A Shopify-shaped order as a Magento sales order."""
+    entity = order["order_number"]
+    shipped = shipped_quantities(order)
+    state, status = _STATE_OF[lifecycle(order)]
+    cancelled = bool(order.get("cancelled_at"))
+    items: list[dict[str, Any]] = []
+    for li in order["line_items"]:
+        price, qty = float(amount(li["price"])), li["quantity"]
+        row = {
+            "item_id": li["id"],
+            "order_id": entity,
+            "parent_item_id": None,
+            "product_id": li["product_id"],
+            "product_type": "simple",
+            "sku": li["sku"],
+            "name": li["title"],
+            "qty_ordered": qty,
+            "qty_shipped": shipped.get(li["id"], 0),
+            "qty_canceled": qty if cancelled else 0,
+            "qty_refunded": 0,
+            "qty_invoiced": qty,
+            "price": price,
+            "price_incl_tax": price,
+            "row_total": round(price * qty, 4),
+            "original_price": price,
+            "is_virtual": 0,
+        }
+        if li.get("variant_title") in SIZES:  # a configurable product: Magento adds a child row
+            child = dict(
+                row,
+                item_id=li["id"] * 10 + 1,
+                parent_item_id=li["id"],
+                price=0.0,
+                price_incl_tax=0.0,
+                row_total=0.0,
+                original_price=0.0,
+                name=f"{li['title']} - {li['variant_title']}",
+            )
+            items += [dict(row, product_type="configurable"), child]
+        else:
+            items.append(row)
+    total = float(amount(order["total_price"]))
+    customer = order.get("customer") or {}
+    return {
+        "entity_id": entity,
+        "increment_id": f"{entity:09d}",
+        "state": state,
+        "status": status,
+        "created_at": _time(order["created_at"]),
+        "updated_at": _time(order["updated_at"]),
+        "grand_total": total,
+        "base_grand_total": total,
+        "subtotal": total,
+        "tax_amount": 0,
+        "shipping_amount": 0,
+        "total_paid": 0
+        if order["financial_status"] in ("pending", "authorized", "voided")
+        else total,
+        "total_refunded": total if order["financial_status"] == "refunded" else 0,
+        "order_currency_code": order["currency"],
+        "base_currency_code": order["currency"],
+        "customer_email": order.get("email"),
+        "customer_id": customer.get("id"),
+        "customer_is_guest": 0,
+        "customer_firstname": customer.get("first_name"),
+        "customer_lastname": customer.get("last_name"),
+        "store_id": 1,
+        "total_item_count": len(items),
+        "total_qty_ordered": sum(li["quantity"] for li in order["line_items"]),
+        "shipping_description": next((s["title"] for s in order.get("shipping_lines") or []), ""),
+        "billing_address": _address(
+            order.get("billing_address"), "billing", order.get("email") or "", entity
+        ),
+        "payment": {"method": "checkmo", "amount_ordered": total},
+        "status_histories": [],
+        "items": items,
+        "extension_attributes": {
+            "shipping_assignments": [
+                {
+                    "shipping": {
+                        "address": _address(
+                            order.get("shipping_address"),
+                            "shipping",
+                            order.get("email") or "",
+                            entity,
+                        ),
+                        "method": "flatrate_flatrate",
+                        "total": {"shipping_amount": 0},
+                    },
+                    "items": items,
+                }
+            ]
+        },
+    }
+
+
+def render_shipments(order: dict[str, Any]) -> list[dict[str, Any]]:
+    entity = order["order_number"]
+    return [
+        {
+            "entity_id": f["id"],
+            "increment_id": f"{entity:09d}-{n}",
+            "order_id": entity,
+            "created_at": _time(f["created_at"]),
+            "total_qty": sum(li["quantity"] for li in f["line_items"]),
+            "items": [
+                {
+                    "order_item_id": li["id"],
+                    "product_id": li["product_id"],
+                    "sku": li["sku"],
+                    "name": li["title"],
+                    "qty": li["quantity"],
+                    "price": float(amount(li["price"])),
+                }
+                for li in f["line_items"]
+            ],
+            "tracks": [
+                {
+                    "entity_id": f["id"],
+                    "parent_id": f["id"],
+                    "order_id": entity,
+                    "track_number": f["tracking_number"],
+                    "carrier_code": CARRIER_CODES.get(f["tracking_company"], "custom"),
+                    "title": f["tracking_company"],
+                    "created_at": _time(f["created_at"]),
+                }
+            ],
+            "comments": [],
+        }
+        for n, f in enumerate(order.get("fulfillments") or [], start=1)
+        if f.get("status") == "success"
+    ]
+
+
+def render_customer(c: dict[str, Any]) -> dict[str, Any]:
+    a = c.get("default_address") or {}
+    return {
+        "id": c["id"],
+        "group_id": 1,
+        "email": c["email"],
+        "firstname": c["first_name"],
+        "lastname": c["last_name"],
+        "created_at": _time(c["created_at"]),
+        "updated_at": _time(c["updated_at"]),
+        "store_id": 1,
+        "website_id": 1,
+        "addresses": [
+            {
+                "id": c["id"] * 10,
+                "customer_id": c["id"],
+                "firstname": c["first_name"],
+                "lastname": c["last_name"],
+                "street": [s for s in (a.get("address1"), a.get("address2")) if s],
+                "city": a.get("city"),
+                "region": {
+                    "region": a.get("province"),
+                    "region_code": a.get("province_code"),
+                    "region_id": 0,
+                },
+                "postcode": a.get("zip"),
+                "country_id": a.get("country_code"),
+                "telephone": a.get("phone"),
+                "default_billing": True,
+                "default_shipping": True,
+            }
+        ]
+        if a
+        else [],
+    }
+
+
+def _all_orders(store: Store) -> list[dict[str, Any]]:
+    return [
+        json.loads(doc)
+        for _, _, doc in store.list_orders(OrderQuery(status="any"), limit=100_000, order="id_asc")
+    ]
+
+
+def _searching(render: Callable[[Store], list[dict[str, Any]]]) -> Handler:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return search(render(request.app[STORE]), parse_search_criteria(request.query))
+
+    return handler
+
+
+def _customers(store: Store) -> list[dict[str, Any]]:
+    found, _ = store.customers_where(limit=1_000_000)
+    return [render_customer(c) for c in found]
+
+
+async def get_order(request: web.Request) -> web.Response:
+    entity = int(request.match_info["id"])
+    order = request.app[STORE].order_by_number(entity) if entity < 2**63 else None
+    return web.json_response(render_order(order)) if order else error(404, NOT_FOUND)
+
+
+async def admin_token(request: web.Request) -> web.Response:
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return error(400, "Decoding error: the body is not valid JSON.")
+    token = request.app[TOKEN]
+    if not isinstance(body, dict) or not hmac.compare_digest(
+        str(body.get("password", "")).encode(), token.encode()
+    ):
+        return error(
+            401,
+            "The account sign-in was incorrect or your account is disabled temporarily. "
+            "Please wait and try again later.",
+        )
+    return web.json_response(token)
+
+
+TOKEN = web.AppKey("magento_token", str)
+
+
+@web.middleware
+async def magento_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.endswith("/integration/admin/token"):
+        auth = request.headers.get("Authorization", "")
+        token = auth[7:] if auth.startswith("Bearer ") else ""
+        if not hmac.compare_digest(token.encode(), request.app[TOKEN].encode()):
+            return error(
+                401,
+                "The consumer isn't authorized to access %resources.",
+                {"resources": "Magento_Sales::actions_view"},
+            )
+    try:
+        return await handler(request)
+    except CriteriaError as exc:
+        return error(400, str(exc), exc.parameters)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        return error(404, "Request does not match any route.")
+
+
+def create_app(store: Store, *, token: str) -> web.Application:
+    """The fake Magento, to mount under ``/rest`` (with or without a store code)."""
+    app = web.Application(middlewares=[magento_middleware])
+    app[STORE] = store
+    app[TOKEN] = token
+    routes: list[tuple[str, str, Handler]] = [
+        ("GET", "/V1/customers/search", _searching(_customers)),
+        ("GET", "/V1/orders", _searching(lambda s: [render_order(o) for o in _all_orders(s)])),
+        ("GET", "/V1/orders/{id:\\d{1,20}}", get_order),
+        (
+            "GET",
+            "/V1/shipments",
+            _searching(lambda s: [x for o in _all_orders(s) for x in render_shipments(o)]),
+        ),
+        ("POST", "/V1/integration/admin/token", admin_token),
+    ]
+    for prefix in ("", "/{store:[a-z][a-z0-9_]{0,31}}"):
+        for method, path, handler in routes:
+            app.router.add_route(method, prefix + path, handler)
+    return app

@@ -1,0 +1,437 @@
+"""Fake Shopify Admin REST (any ``YYYY-MM`` version) over the store.
+
+Behaves as Shopify does where adapters trip: ``status`` defaults to ``open``, unknown filters are
+ignored, cursor pagination with ``page_info`` and a ``Link`` header built from the request's host,
+a leaky-bucket rate limit with 429 and ``Retry-After``, and Shopify's error bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.params import BadParam, int_list, one_int, timestamp
+from mockserver.ratelimit import LeakyBucket
+from mockserver.store import (
+    FINANCIAL_STATUSES,
+    FULFILLMENT_FILTERS,
+    ORDER_STATUSES,
+    STORE,
+    OrderQuery,
+    Store,
+)
+
+__all__ = ["PREFIX", "ShopifyConfig", "create_app"]
+
+PREFIX = "/admin/api"
+AUTH_ERROR = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+THROTTLE_ERROR = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+CANCEL_REASONS = ("customer", "inventory", "fraud", "declined", "other", "staff")
+ADDRESS_KEYS = (
+    "first_name",
+    "last_name",
+    "name",
+    "address1",
+    "address2",
+    "city",
+    "province",
+    "province_code",
+    "zip",
+    "country",
+    "country_code",
+    "phone",
+    "company",
+)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class ShopifyConfig:
+    """The access token every request must carry, and the shared rate limiter."""
+
+    token: str
+    bucket: LeakyBucket = field(default_factory=LeakyBucket)
+
+
+CONFIG = web.AppKey("shopify", ShopifyConfig)
+
+
+def errors(status: int, detail: Any, headers: dict[str, str] | None = None) -> web.Response:
+    """Shopify's error body: ``{"errors": ...}`` with a string, a list or an object."""
+    return web.json_response({"errors": detail}, status=status, headers=headers)
+
+
+def raw_json(text: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(text=text, content_type="application/json", headers=headers)
+
+
+def _project(doc: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    return doc if not fields else {k: v for k, v in doc.items() if k in fields}
+
+
+def _fields(request: web.Request) -> list[str] | None:
+    raw = request.query.get("fields")
+    return [f.strip() for f in raw.split(",") if f.strip()] if raw else None
+
+
+def _body(root: str, docs: list[str], fields: list[str] | None) -> str:
+    if fields is None:  # the documents are already JSON: no decode/encode round trip
+        return f'{{"{root}":[{",".join(docs)}]}}'
+    return json.dumps({root: [_project(json.loads(d), fields) for d in docs]}, ensure_ascii=False)
+
+
+@web.middleware
+async def shopify_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Auth, rate limit and Shopify-shaped errors for every route of the fake Shopify."""
+    config, store = request.app[CONFIG], request.app[STORE]
+    headers = {
+        "X-Request-Id": str(uuid.uuid4()),
+        "X-Shopify-API-Version": request.match_info.get("version", ""),
+    }
+    token = request.headers.get("X-Shopify-Access-Token", "")
+    if not hmac.compare_digest(token.encode(), config.token.encode()):
+        return errors(401, AUTH_ERROR, headers)
+    if store.settings.get("rateLimit", True):
+        allowed, level, wait = config.bucket.take(token)
+        headers["X-Shopify-Shop-Api-Call-Limit"] = f"{level}/{config.bucket.size}"
+        if not allowed:
+            return errors(429, THROTTLE_ERROR, headers | {"Retry-After": f"{max(wait, 0.5):.1f}"})
+    try:
+        response = await handler(request)
+    except BadParam as exc:
+        response = errors(400, {exc.name: str(exc)})
+    except web.HTTPRequestEntityTooLarge:
+        response = errors(413, "Request body is larger than 1 MiB")
+    except web.HTTPMethodNotAllowed:
+        response = errors(405, "Method Not Allowed")
+    except web.HTTPNotFound:
+        response = errors(404, "Not Found")
+    response.headers.update(headers)
+    return response
+
+
+# -- customers ------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'(\w+):"([^"]*)"|(\w+):(\S+)|"([^"]*)"|(\S+)')
+SEARCH_FIELDS = ("email", "phone", "first_name", "last_name")
+
+
+def parse_search(text: str) -> list[tuple[str, str]]:
+    """Shopify search syntax: ``field:value`` terms (quotes allowed), space = AND, bare words match any field."""
+    terms = []
+    for match in _TOKEN.finditer(text):
+        name = match.group(1) or match.group(3)
+        value = match.group(2) if match.group(1) else match.group(4)
+        if name is None:
+            name, value = "any", match.group(5) if match.group(5) is not None else match.group(6)
+        elif name not in SEARCH_FIELDS:
+            name, value = "any", value
+        if value:
+            terms.append((name, value))
+    return terms
+
+
+async def search_customers(request: web.Request) -> web.Response:
+    limit = one_int(request.query, "limit", low=1, high=250) or 50
+    docs = request.app[STORE].search_customers(parse_search(request.query.get("query", "")), limit)
+    return raw_json(_body("customers", docs, _fields(request)))
+
+
+def _id(request: web.Request, name: str = "id") -> int:
+    value = int(request.match_info[name])
+    if value > 2**63 - 1:
+        raise web.HTTPNotFound()
+    return value
+
+
+async def get_customer(request: web.Request) -> web.Response:
+    doc = request.app[STORE].customer_json(_id(request))
+    if doc is None:
+        return errors(404, "Not Found")
+    fields = _fields(request)
+    body = (
+        f'{{"customer":{doc}}}'
+        if fields is None
+        else json.dumps({"customer": _project(json.loads(doc), fields)})
+    )
+    return raw_json(body)
+
+
+# -- orders ---------------------------------------------------------------------------------------
+
+
+def _order_query(request: web.Request, customer_id: int | None = None) -> OrderQuery:
+    q = request.query
+    status = q.get("status", "open")
+    if status not in ORDER_STATUSES:
+        raise BadParam("status", f"must be one of {', '.join(ORDER_STATUSES)}")
+    financial, fulfillment = q.get("financial_status"), q.get("fulfillment_status")
+    if financial is not None and financial not in FINANCIAL_STATUSES:
+        raise BadParam("financial_status", f"must be one of {', '.join(FINANCIAL_STATUSES)}")
+    if fulfillment is not None and fulfillment not in FULFILLMENT_FILTERS:
+        raise BadParam("fulfillment_status", f"must be one of {', '.join(FULFILLMENT_FILTERS)}")
+    names = None
+    if q.get("name"):
+        names = tuple(
+            n if n.startswith("#") else f"#{n}"
+            for n in (p.strip() for p in q["name"].split(","))
+            if n
+        )
+    return OrderQuery(
+        ids=int_list(q, "ids"),
+        names=names,
+        customer_id=customer_id if customer_id is not None else one_int(q, "customer_id"),
+        status=status,
+        financial_status=financial,
+        fulfillment_status=fulfillment,
+        created_min=timestamp(q, "created_at_min"),
+        created_max=timestamp(q, "created_at_max"),
+        updated_min=timestamp(q, "updated_at_min"),
+        updated_max=timestamp(q, "updated_at_max"),
+        since_id=one_int(q, "since_id"),
+    )
+
+
+def _encode_cursor(state: dict[str, Any]) -> str:
+    return (
+        base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
+
+
+def _decode_cursor(token: str, path: str) -> dict[str, Any]:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(state, dict) or state.get("path") != path:
+            raise ValueError
+        OrderQuery(**state["query"])
+        _ = (int(state["key"][0]), int(state["key"][1]), state["dir"] in ("next", "prev"))
+    except (ValueError, KeyError, TypeError, IndexError):
+        raise BadParam("page_info", "is not a cursor this endpoint handed out") from None
+    return state
+
+
+async def _list_orders(request: web.Request, customer_id: int | None = None) -> web.Response:
+    store, q, path = request.app[STORE], request.query, request.path
+    limit = one_int(q, "limit", low=1, high=250) or 50
+    fields = _fields(request)
+    page_info = q.get("page_info")
+    if page_info is not None:
+        extra = sorted(set(q) - {"page_info", "limit", "fields"})
+        if extra:
+            raise BadParam(extra[0], f"{extra[0]} cannot be passed when page_info is present")
+        state = _decode_cursor(page_info, path)
+        query, key, direction = OrderQuery(**state["query"]), tuple(state["key"]), state["dir"]
+    else:
+        query, key, direction = _order_query(request, customer_id), None, "next"
+    by_id = query.since_id is not None
+    kwargs: dict[str, Any] = {"order": "id_asc"} if by_id else {}
+    if key is not None:
+        kwargs["after" if direction == "next" else "before"] = key
+    rows = store.list_orders(query, limit=limit + 1, **kwargs)
+    more = len(rows) > limit
+    rows = rows[1:] if direction == "prev" and more else rows[:limit]
+    headers = {}
+    if not by_id and rows:
+        links = []
+        base = {"path": path, "query": _asdict(query)}
+        if (direction == "next" and more) or direction == "prev":
+            links.append(
+                ("next", _encode_cursor(base | {"key": list(rows[-1][:2]), "dir": "next"}))
+            )
+        if key is not None and (direction == "next" or more):
+            links.append(
+                ("previous", _encode_cursor(base | {"key": list(rows[0][:2]), "dir": "prev"}))
+            )
+        if links:
+            origin = f"{request.url.origin()}{path}?limit={limit}" + (
+                f"&fields={q['fields']}" if fields else ""
+            )
+            headers["Link"] = ", ".join(
+                f'<{origin}&page_info={token}>; rel="{rel}"' for rel, token in links
+            )
+    return raw_json(_body("orders", [r[2] for r in rows], fields), headers)
+
+
+def _asdict(query: OrderQuery) -> dict[str, Any]:
+    return {name: getattr(query, name) for name in OrderQuery.__slots__}
+
+
+async def list_orders(request: web.Request) -> web.Response:
+    return await _list_orders(request)
+
+
+async def customer_orders(request: web.Request) -> web.Response:
+    customer_id = _id(request)
+    if request.app[STORE].customer_json(customer_id) is None:
+        return errors(404, "Not Found")
+    return await _list_orders(request, customer_id)
+
+
+async def count_orders(request: web.Request) -> web.Response:
+    return web.json_response({"count": request.app[STORE].count_orders(_order_query(request))})
+
+
+def _order_or_404(request: web.Request) -> dict[str, Any]:
+    order = request.app[STORE].order(_id(request))
+    if order is None:
+        raise web.HTTPNotFound()
+    return order
+
+
+async def get_order(request: web.Request) -> web.Response:
+    doc = request.app[STORE].order_json(_id(request))
+    if doc is None:
+        return errors(404, "Not Found")
+    fields = _fields(request)
+    return raw_json(
+        f'{{"order":{doc}}}'
+        if fields is None
+        else json.dumps({"order": _project(json.loads(doc), fields)})
+    )
+
+
+async def _json_body(request: web.Request) -> Any:
+    raw = await request.read()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadParam("body", "is not valid JSON") from None
+
+
+def _now_like(order: dict[str, Any]) -> str:
+    """Now, written with the shop's UTC offset as the order's other times are."""
+    created = datetime.fromisoformat(order["created_at"].replace("Z", "+00:00"))
+    now = datetime.now(UTC).astimezone(created.tzinfo).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+async def cancel_order(request: web.Request) -> web.Response:
+    order = _order_or_404(request)
+    body = await _json_body(request)
+    if body is not None and not isinstance(body, dict):
+        return errors(400, {"body": "must be a JSON object"})
+    reason = (body or {}).get("reason", "other")
+    if reason not in CANCEL_REASONS:
+        return errors(422, {"reason": [f"must be one of {', '.join(CANCEL_REASONS)}"]})
+    if order.get("cancelled_at"):
+        return errors(422, {"order": ["has already been cancelled"]})
+    if order.get("fulfillment_status") in ("fulfilled", "partial"):
+        return errors(422, {"order": ["cannot be cancelled because it has fulfillments"]})
+    now = _now_like(order)
+    order.update(
+        cancelled_at=now,
+        cancel_reason=reason,
+        updated_at=now,
+        current_total_price="0.00",
+        financial_status="voided"
+        if order["financial_status"] in ("pending", "authorized")
+        else "refunded",
+    )
+    for line in order["line_items"]:
+        line.update(current_quantity=0, fulfillable_quantity=0)
+    request.app[STORE].save_order(order)
+    return web.json_response({"order": order})
+
+
+def _changes(body: Any) -> dict[str, Any]:
+    """The writable fields of ``PUT orders/{id}.json``, checked; raises with Shopify's 4xx body."""
+    if not isinstance(body, dict) or not isinstance(body.get("order"), dict):
+        raise _Refusal(400, {"order": "Required parameter missing or invalid"})
+    given, changes, problems = body["order"], {}, {}
+    for key in ("note", "tags", "email"):
+        if key in given:
+            if given[key] is not None and not isinstance(given[key], str):
+                problems[key] = ["must be a string"]
+            elif key == "note" and given[key] and len(given[key]) > 5000:
+                problems[key] = ["is too long (maximum is 5000 characters)"]
+            else:
+                changes[key] = given[key]
+    if "shipping_address" in given:
+        address = given["shipping_address"]
+        if not isinstance(address, dict) or any(
+            not isinstance(address[k], str | None) for k in address if k in ADDRESS_KEYS
+        ):
+            problems["shipping_address"] = ["must be an object of strings"]
+        else:
+            changes["shipping_address"] = {k: address[k] for k in ADDRESS_KEYS if k in address}
+    if problems:
+        raise _Refusal(422, problems)
+    return changes
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, detail: Any) -> None:
+        self.status, self.detail = status, detail
+
+
+async def update_order(request: web.Request) -> web.Response:
+    order = _order_or_404(request)
+    try:
+        changes = _changes(await _json_body(request))
+    except _Refusal as refusal:
+        return errors(refusal.status, refusal.detail)
+    if "shipping_address" in changes:
+        changes["shipping_address"] = {
+            **(order.get("shipping_address") or {}),
+            **changes["shipping_address"],
+        }
+    order.update(changes, updated_at=_now_like(order))
+    request.app[STORE].save_order(order)
+    return web.json_response({"order": order})
+
+
+async def list_fulfillments(request: web.Request) -> web.Response:
+    return web.json_response({"fulfillments": _order_or_404(request).get("fulfillments", [])})
+
+
+async def get_fulfillment(request: web.Request) -> web.Response:
+    wanted = _id(request, "fid")
+    for fulfillment in _order_or_404(request).get("fulfillments", []):
+        if fulfillment["id"] == wanted:
+            return web.json_response({"fulfillment": fulfillment})
+    return errors(404, "Not Found")
+
+
+async def get_product(request: web.Request) -> web.Response:
+    product = request.app[STORE].product(_id(request))
+    if product is None:
+        return errors(404, "Not Found")
+    return web.json_response({"product": _project(product, _fields(request))})
+
+
+def create_app(store: Store, *, token: str) -> web.Application:
+    """The fake Shopify, to mount under ``/admin/api``.
+
+    Example:
+        >>> root.add_subapp(PREFIX, create_app(store, token="shpat_dev"))
+    """
+    app = web.Application(middlewares=[shopify_middleware])
+    app[STORE] = store
+    app[CONFIG] = ShopifyConfig(token)
+    v = "/{version:(\\d{4}-\\d{2}|unstable)}"
+    n = "{id:\\d{1,20}}"
+    app.router.add_get(f"{v}/customers/search.json", search_customers)
+    app.router.add_get(f"{v}/customers/{n}.json", get_customer)
+    app.router.add_get(f"{v}/customers/{n}/orders.json", customer_orders)
+    app.router.add_get(f"{v}/orders.json", list_orders)
+    app.router.add_get(f"{v}/orders/count.json", count_orders)
+    app.router.add_get(f"{v}/orders/{n}.json", get_order)
+    app.router.add_put(f"{v}/orders/{n}.json", update_order)
+    app.router.add_post(f"{v}/orders/{n}/cancel.json", cancel_order)
+    app.router.add_get(f"{v}/orders/{n}/fulfillments.json", list_fulfillments)
+    app.router.add_get(f"{v}/orders/{n}/fulfillments/{{fid:\\d{{1,20}}}}.json", get_fulfillment)
+    app.router.add_get(f"{v}/products/{n}.json", get_product)
+    return app

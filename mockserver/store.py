@@ -1,0 +1,508 @@
+"""The fake OMS's state: one SQLite database (in memory for tests, a file for ``serve``).
+
+Customers, orders (with their line items, fulfilments and tracking) and products are stored as
+Shopify-shaped JSON documents, with the fields the APIs filter on copied into indexed columns.
+Every platform renders its own shapes from these documents. All queries live here; handlers only
+parse, call and answer. Writes run in transactions, so a failed write leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from aiohttp import web
+
+from contracts.formats import phone_digits
+from generators.dataset import DatasetOptions, records
+
+__all__ = ["STORE", "OrderQuery", "RecordedRequest", "Store", "to_timestamp"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS customers (
+    id INTEGER PRIMARY KEY,
+    email_lc TEXT,
+    phone_digits TEXT,
+    first_lc TEXT,
+    last_lc TEXT,
+    created_ts INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customers_email ON customers (email_lc);
+CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone_digits);
+CREATE TABLE IF NOT EXISTS orders (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER,
+    email_lc TEXT,
+    name TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    created_ts INTEGER NOT NULL,
+    updated_ts INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL,
+    closed INTEGER NOT NULL,
+    financial_status TEXT,
+    fulfillment_status TEXT,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id, created_ts);
+CREATE INDEX IF NOT EXISTS orders_created ON orders (created_ts, id);
+CREATE INDEX IF NOT EXISTS orders_name ON orders (name);
+CREATE TABLE IF NOT EXISTS products (id INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+ORDER_STATUSES = ("open", "closed", "cancelled", "any")
+FINANCIAL_STATUSES = (
+    "authorized",
+    "pending",
+    "paid",
+    "partially_paid",
+    "refunded",
+    "voided",
+    "partially_refunded",
+    "unpaid",
+    "any",
+)
+FULFILLMENT_FILTERS = ("shipped", "partial", "unshipped", "unfulfilled", "any")
+
+
+def to_timestamp(text: str) -> int:
+    """Seconds since the epoch of an ISO-8601 time (a bare date means its start, in UTC)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+@dataclass(slots=True)
+class OrderQuery:
+    """Filters of an order listing, already validated by the caller."""
+
+    ids: tuple[int, ...] | None = None
+    names: tuple[str, ...] | None = None
+    customer_id: int | None = None
+    email: str | None = None
+    status: str = "open"
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    created_min: int | None = None
+    created_max: int | None = None
+    updated_min: int | None = None
+    updated_max: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+    max_id: int | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition and its parameters (never string-built from values)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+
+        def add(clause: str, *values: Any) -> None:
+            clauses.append(clause)
+            params.extend(values)
+
+        if self.ids is not None:
+            add(f"id IN ({','.join('?' * len(self.ids))})", *self.ids)
+        if self.names is not None:
+            add(f"name IN ({','.join('?' * len(self.names))})", *self.names)
+        if self.customer_id is not None:
+            add("customer_id = ?", self.customer_id)
+        if self.email is not None:
+            add("email_lc = ?", self.email.strip().lower())
+        if self.status == "open":
+            add("cancelled = 0 AND closed = 0")
+        elif self.status == "closed":
+            add("closed = 1")
+        elif self.status == "cancelled":
+            add("cancelled = 1")
+        if self.financial_status not in (None, "any"):
+            if self.financial_status == "unpaid":
+                add("financial_status IN ('pending', 'authorized', 'partially_paid')")
+            else:
+                add("financial_status = ?", self.financial_status)
+        fs = self.fulfillment_status
+        if fs == "shipped":
+            add("fulfillment_status = 'fulfilled'")
+        elif fs == "partial":
+            add("fulfillment_status = 'partial'")
+        elif fs == "unshipped":
+            add("fulfillment_status IS NULL")
+        elif fs == "unfulfilled":
+            add("(fulfillment_status IS NULL OR fulfillment_status = 'partial')")
+        for column, op, value in (
+            ("created_ts", ">=", self.created_min),
+            ("created_ts", "<=", self.created_max),
+            ("updated_ts", ">=", self.updated_min),
+            ("updated_ts", "<=", self.updated_max),
+            ("id", ">", self.since_id),
+            ("id", ">=", self.min_id),
+            ("id", "<=", self.max_id),
+        ):
+            if value is not None:
+                add(f"{column} {op} ?", value)
+        return (" AND ".join(clauses) or "1"), params
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """One request a fake served, for the journal and for surprises."""
+
+    role: str
+    method: str
+    path: str
+    query: str
+    status: int
+    elapsed_ms: float
+    at: str
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "elapsedMs": round(self.elapsed_ms, 2),
+            "at": self.at,
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
+class Fault:
+    """An injected fault: what to do, to which requests, how many times or how often."""
+
+    id: int
+    role: str
+    route: str
+    kind: str
+    method: str = "*"
+    status: int = 503
+    delay_ms: int = 0
+    times: int | None = None
+    probability: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "role": self.role,
+            "route": self.route,
+            "kind": self.kind,
+            "method": self.method,
+            "status": self.status,
+            "delayMs": self.delay_ms,
+            "times": self.times,
+            "probability": self.probability,
+        }
+
+
+class Store:
+    """All fake-OMS state. Only this class talks to SQLite.
+
+    Args:
+        path: a database file, or ``":memory:"`` (the default) for tests.
+    """
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self.requests: deque[RecordedRequest] = deque(maxlen=10_000)
+        self.unexpected: list[RecordedRequest] = []
+        self.faults: dict[int, Fault] = {}
+        self.settings: dict[str, Any] = {"rateLimit": True, "mutant": None}
+        self._fault_seq = 0
+
+    # -- housekeeping ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE .. COMMIT, or ROLLBACK on any error: nothing half-written survives."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def reset(self) -> None:
+        """Forget all data, the journal, surprises and faults."""
+        with self.transaction() as db:
+            for table in ("customers", "orders", "products", "meta"):
+                db.execute(f"DELETE FROM {table}")
+        self.requests = deque(maxlen=10_000)
+        self.unexpected = []
+        self.faults = {}
+
+    def seed(self, seed: int, *, customers: int = 20, reference: date | None = None) -> int:
+        """Replace the data with a generated dataset; returns how many customers were loaded."""
+        options = DatasetOptions(
+            customers=customers, seed=seed, reference=reference or datetime.now(UTC).date()
+        )
+        with self.transaction() as db:
+            for table in ("customers", "orders", "products"):
+                db.execute(f"DELETE FROM {table}")
+            count = self._load(db, (r["oms"] for r in records(options, "oms")))
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('seed', ?)",
+                (
+                    json.dumps(
+                        {
+                            "seed": seed,
+                            "customers": customers,
+                            "referenceDate": options.reference.isoformat(),
+                        }
+                    ),
+                ),
+            )
+        return count
+
+    def load(self, oms_records: Iterable[dict[str, Any]]) -> int:
+        """Add OMS-view records (``{"customer", "orders", "products"}``) in one transaction."""
+        with self.transaction() as db:
+            return self._load(db, oms_records)
+
+    def _load(self, db: sqlite3.Connection, oms_records: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        for record in oms_records:
+            self._put_customer(db, record["customer"])
+            for order in record["orders"]:
+                self._put_order(db, order)
+            db.executemany(
+                "INSERT OR REPLACE INTO products VALUES (?, ?)",
+                [(p["id"], json.dumps(p, ensure_ascii=False)) for p in record["products"]],
+            )
+            count += 1
+        return count
+
+    def _put_customer(self, db: sqlite3.Connection, c: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                c["id"],
+                (c.get("email") or "").lower() or None,
+                phone_digits(c.get("phone") or "") or None,
+                (c.get("first_name") or "").lower(),
+                (c.get("last_name") or "").lower(),
+                to_timestamp(c["created_at"]),
+                json.dumps(c, ensure_ascii=False),
+            ),
+        )
+
+    def _put_order(self, db: sqlite3.Connection, o: dict[str, Any]) -> None:
+        customer = o.get("customer") or {}
+        db.execute(
+            "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                o["id"],
+                customer.get("id"),
+                (o.get("email") or "").lower() or None,
+                o["name"],
+                o["order_number"],
+                to_timestamp(o["created_at"]),
+                to_timestamp(o["updated_at"]),
+                int(bool(o.get("cancelled_at"))),
+                int(bool(o.get("closed_at"))),
+                o.get("financial_status"),
+                o.get("fulfillment_status"),
+                json.dumps(o, ensure_ascii=False),
+            ),
+        )
+
+    def meta(self) -> dict[str, Any]:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    # -- customers ------------------------------------------------------------------------------
+
+    def customer_json(self, customer_id: int) -> str | None:
+        row = self._db.execute("SELECT doc FROM customers WHERE id = ?", (customer_id,)).fetchone()
+        return row[0] if row else None
+
+    def customer(self, customer_id: int) -> dict[str, Any] | None:
+        doc = self.customer_json(customer_id)
+        return json.loads(doc) if doc else None
+
+    def search_customers(self, terms: Sequence[tuple[str, str]], limit: int) -> list[str]:
+        """Customers matching every (field, value) term; fields: email, phone, first_name, last_name, any.
+
+        A ``*`` in a value is a wildcard; values are never spliced into SQL.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        for name, value in terms:
+            text = value.strip().lower()
+            if name == "phone":
+                digits = phone_digits(text)
+                if len(digits) < 4:
+                    return []
+                clauses.append("(phone_digits = ? OR phone_digits LIKE ? ESCAPE '\\')")
+                params += [digits, "%" + _like(digits[-10:])]
+                continue
+            columns = {
+                "email": ["email_lc"],
+                "first_name": ["first_lc"],
+                "last_name": ["last_lc"],
+                "any": ["email_lc", "first_lc", "last_lc"],
+            }[name]
+            pattern = _like(text).replace("*", "%")
+            if name == "any":
+                pattern = f"%{pattern}%"
+            op = "LIKE ? ESCAPE '\\'" if "%" in pattern else "= ?"
+            clauses.append("(" + " OR ".join(f"{c} {op}" for c in columns) + ")")
+            params += [pattern if "%" in pattern else text] * len(columns)
+        sql = f"SELECT doc FROM customers WHERE {' AND '.join(clauses) or '1'} ORDER BY id LIMIT ?"
+        return [row[0] for row in self._db.execute(sql, [*params, limit])]
+
+    def customers_where(
+        self,
+        *,
+        ids: Sequence[int] = (),
+        emails: Sequence[str] = (),
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Customers by id and/or email lists (BigCommerce ``id:in`` / ``email:in``), with the total."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if ids:
+            clauses.append(f"id IN ({','.join('?' * len(ids))})")
+            params += list(ids)
+        if emails:
+            clauses.append(f"email_lc IN ({','.join('?' * len(emails))})")
+            params += [e.strip().lower() for e in emails]
+        where = " AND ".join(clauses) or "1"
+        total = self._db.execute(
+            f"SELECT COUNT(*) FROM customers WHERE {where}", params
+        ).fetchone()[0]
+        rows = self._db.execute(
+            f"SELECT doc FROM customers WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [json.loads(r[0]) for r in rows], total
+
+    def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
+        """A few customers to try, with the orders they have."""
+        rows = self._db.execute(
+            "SELECT c.doc, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id "
+            "GROUP BY c.id ORDER BY COUNT(o.id) DESC, c.id LIMIT ?",
+            (limit,),
+        )
+        out = []
+        for doc, count in rows:
+            c = json.loads(doc)
+            out.append(
+                {
+                    "id": c["id"],
+                    "name": f"{c['first_name']} {c['last_name']}".strip(),
+                    "email": c["email"],
+                    "phone": c["phone"],
+                    "orders": count,
+                }
+            )
+        return out
+
+    # -- orders ---------------------------------------------------------------------------------
+
+    def list_orders(
+        self,
+        query: OrderQuery,
+        *,
+        limit: int,
+        after: tuple[int, int] | None = None,
+        before: tuple[int, int] | None = None,
+        order: str = "created_desc",
+        offset: int = 0,
+    ) -> list[tuple[int, int, str]]:
+        """Orders as (created_ts, id, json) rows.
+
+        ``order`` is ``created_desc`` (keyset cursors ``after``/``before`` on (created_ts, id)),
+        ``id_asc`` or ``id_desc``.
+        """
+        where, params = query.where()
+        if order == "created_desc":
+            if after is not None:
+                where += " AND (created_ts < ? OR (created_ts = ? AND id < ?))"
+                params += [after[0], after[0], after[1]]
+            if before is not None:
+                where += " AND (created_ts > ? OR (created_ts = ? AND id > ?))"
+                params += [before[0], before[0], before[1]]
+                sql = f"SELECT created_ts, id, doc FROM orders WHERE {where} ORDER BY created_ts, id LIMIT ?"
+                rows = self._db.execute(sql, [*params, limit]).fetchall()
+                return list(reversed(rows))
+            sort = "created_ts DESC, id DESC"
+        else:
+            sort = "id ASC" if order == "id_asc" else "id DESC"
+        sql = (
+            f"SELECT created_ts, id, doc FROM orders WHERE {where} ORDER BY {sort} LIMIT ? OFFSET ?"
+        )
+        return self._db.execute(sql, [*params, limit, offset]).fetchall()
+
+    def count_orders(self, query: OrderQuery) -> int:
+        where, params = query.where()
+        return int(
+            self._db.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0]
+        )
+
+    def order_json(self, order_id: int) -> str | None:
+        row = self._db.execute("SELECT doc FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return row[0] if row else None
+
+    def order(self, order_id: int) -> dict[str, Any] | None:
+        doc = self.order_json(order_id)
+        return json.loads(doc) if doc else None
+
+    def order_by_number(self, number: int) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT doc FROM orders WHERE number = ?", (number,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_order(self, order: dict[str, Any]) -> None:
+        """Write a changed order back, atomically."""
+        with self.transaction() as db:
+            self._put_order(db, order)
+
+    def product(self, product_id: int) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT doc FROM products WHERE id = ?", (product_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def products_by_id(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        rows = self._db.execute(
+            f"SELECT doc FROM products WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+            list(ids),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    # -- faults ---------------------------------------------------------------------------------
+
+    def add_fault(self, **spec: Any) -> Fault:
+        self._fault_seq += 1
+        fault = Fault(self._fault_seq, **spec)
+        self.faults[fault.id] = fault
+        return fault
+
+
+def _like(text: str) -> str:
+    """Escape LIKE's own wildcards so a searched value means itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+STORE = web.AppKey("store", Store)
