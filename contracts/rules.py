@@ -217,6 +217,23 @@ SERVER_ERROR = _r("robustness.no-server-error", "EEE", "The adapter never answer
                   "validate input and answer 4xx for bad requests; catch OMS failures")
 ERROR_LEAK = _r("security.error-leak", "EEE", "Responses leak no stack traces or secrets",
                 "log the details server-side and answer a short generic error")
+REJECTS_INVALID = _r("robustness.rejects-invalid", "EEE", "Malformed requests are refused with a 4xx",
+                     "validate the body: malformed JSON or a wrong shape deserves a 400, not an answer")
+# Security probes: the verifier sends requests Gladly would never sign this way.
+REJECTS_UNSIGNED = _r("security.rejects-unsigned", "EEE", "Requests without a signature are rejected",
+                      "with a signing key configured, answer 401 when Gladly-Authorization is missing")
+REJECTS_WRONG_KEY = _r("security.rejects-wrong-key", "EEE", "Requests signed with another key are rejected",
+                       "recompute the signature with your key and compare in constant time")
+REJECTS_TAMPERED = _r("security.rejects-tampered-body", "EEE", "A body changed after signing is rejected",
+                      "hash the raw body bytes you received, not a re-serialised copy")
+REJECTS_OTHER_HEADERS = _r("security.rejects-other-headers", "EEE", "A signature over other header values is rejected",
+                           "read SignedHeaders and sign the values actually received")
+STALE_TIME = _r("security.stale-time", "WWW", "A stale Gladly-Time is rejected",
+                "reject signatures whose Gladly-Time is more than a few minutes old (replay)")
+BASIC_AUTH = _r("security.basic-auth", "EEE", "Missing or wrong Basic credentials are rejected",
+                "answer 401 unless the Authorization header carries the configured credentials")
+ACCEPTS_VARIANTS = _r("security.accepts-gladly-variants", "EEE", "Every correctly signed request Gladly may send is accepted",
+                      "verify over the raw bytes and header names case-insensitively; do not re-serialise JSON")
 # fmt: on
 
 CATALOGUE: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))

@@ -345,7 +345,11 @@ class Builder:
             rng.choice(("", "", "", "Gift wrap, please.", "Leave at the back door.")),
         )
         self._ship(rng, order, carrier)
-        if order.outcome in ("complete", "refunded", "canceled") and created < self._now - timedelta(days=60):
+        if order.outcome in (
+            "complete",
+            "refunded",
+            "canceled",
+        ) and created < self._now - timedelta(days=60):
             order.closed = created + timedelta(days=10)  # the shop archives finished orders
         return order
 

@@ -7,7 +7,7 @@ total is written in the order's own currency with its symbol.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -131,7 +131,7 @@ def _created(order: Mapping[str, Any]) -> datetime:
 
 def gladly_profile(
     customer: Mapping[str, Any],
-    orders: list[Mapping[str, Any]] | None,
+    orders: Sequence[Mapping[str, Any]] | None,
     images: Mapping[int, str],
     shop: str,
 ) -> dict[str, Any]:

@@ -326,6 +326,9 @@ class Store:
             ),
         )
 
+    def count_customers(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM customers").fetchone()[0])
+
     def meta(self) -> dict[str, Any]:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
         return json.loads(row[0]) if row else {}

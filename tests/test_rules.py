@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
+from contracts import rules as R
 from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
 from contracts.checks import evaluate, judge, results_are_stable
 from contracts.exchange import Exchange
+from contracts.probes import must_accept, must_refuse_as_client_error, must_reject
 from contracts.rules import CATALOGUE, PROFILES, RULES, Finding, Profile
 from contracts.spec import load_examples
 
@@ -141,6 +143,18 @@ def form(edit: Callable[[dict[str, Any]], Any]) -> Run:
     value = copy.deepcopy(FORM)
     edit(value)
     return lambda p: judge(action_form_is_well_formed(value), p)
+
+
+def reject(rule: Any, status: int) -> Run:
+    return lambda p: judge(must_reject(rule, status, "an unsigned request"), p)
+
+
+def accept(rule: Any, status: int) -> Run:
+    return lambda p: judge(must_accept(rule, status, "a reordered body"), p)
+
+
+def refuse(status: int | None) -> Run:
+    return lambda p: judge(must_refuse_as_client_error(status, "malformed JSON"), p)
 
 
 def submit(status: int, body: Any) -> Run:
@@ -373,6 +387,39 @@ CASES = [
         submit(400, {"errors": [{"attr": "x", "detail": "y"}]}),
     ),
     Case("robustness.no-server-error", "EEE", lookup(status=502), lookup(status=200)),
+    Case("robustness.rejects-invalid", "EEE", refuse(200), refuse(400)),
+    Case(
+        "security.rejects-unsigned",
+        "EEE",
+        reject(R.REJECTS_UNSIGNED, 200),
+        reject(R.REJECTS_UNSIGNED, 401),
+    ),
+    Case(
+        "security.rejects-wrong-key",
+        "EEE",
+        reject(R.REJECTS_WRONG_KEY, 200),
+        reject(R.REJECTS_WRONG_KEY, 403),
+    ),
+    Case(
+        "security.rejects-tampered-body",
+        "EEE",
+        reject(R.REJECTS_TAMPERED, 200),
+        reject(R.REJECTS_TAMPERED, 401),
+    ),
+    Case(
+        "security.rejects-other-headers",
+        "EEE",
+        reject(R.REJECTS_OTHER_HEADERS, 404),
+        reject(R.REJECTS_OTHER_HEADERS, 401),
+    ),
+    Case("security.stale-time", "WWW", reject(R.STALE_TIME, 200), reject(R.STALE_TIME, 401)),
+    Case("security.basic-auth", "EEE", reject(R.BASIC_AUTH, 200), reject(R.BASIC_AUTH, 401)),
+    Case(
+        "security.accepts-gladly-variants",
+        "EEE",
+        accept(R.ACCEPTS_VARIANTS, 401),
+        accept(R.ACCEPTS_VARIANTS, 200),
+    ),
     Case(
         "security.error-leak",
         "EEE",
@@ -455,6 +502,21 @@ def test_failure_message_has_expected_received_and_path():
         "Received: externalCustomerId == 'c2'",
     ]
     assert finding.path == "results[0].externalCustomerId"
+
+
+def test_probes_report_crashes_and_hangs_under_their_own_rules():
+    assert [f.rule for f in judge(must_reject(R.REJECTS_UNSIGNED, 500, "x"), "core")] == [
+        "robustness.no-server-error"
+    ]
+    assert [f.rule for f in judge(must_accept(R.ACCEPTS_VARIANTS, 502, "x"), "core")] == [
+        "robustness.no-server-error"
+    ]
+    assert [f.rule for f in judge(must_refuse_as_client_error(None, "x"), "core")] == [
+        "envelope.latency-timeout"
+    ]
+    assert [f.rule for f in judge(must_refuse_as_client_error(400, "x", elapsed=20), "core")] == [
+        "envelope.latency-timeout"
+    ]
 
 
 def test_leaked_secret_is_reported_without_showing_it():
