@@ -6,11 +6,21 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, settings
+
+from contracts.gladly import gladly_request
+from mockserver import mutants, oms
+from mockserver.adapter import AdapterConfig
+from mockserver.runner import Running, start, stop
+from mockserver.store import Store
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,3 +50,70 @@ def lookupkit() -> str:
     found = str(script) if script.exists() else shutil.which("lookupkit")
     assert found, "the lookupkit console script is not installed; run `make install`"
     return found
+
+
+REF = date(2026, 11, 28)
+KEY = "adapter-test-signing-key"
+TOKEN = "shpat_test_token_0123456789"
+SHOPIFY = "/admin/api/2025-01"
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """A seeded in-memory store; a test fails if a fake saw anything unexpected."""
+    store = Store()
+    store.seed(7, customers=30, reference=REF)
+    store.settings["rateLimit"] = False
+    yield store
+    unexpected = [(u.method, u.path, u.note) for u in store.unexpected]
+    store.close()
+    assert unexpected == [], f"the fakes saw unexpected requests: {unexpected}"
+
+
+@dataclass
+class Servers:
+    oms: str
+    adapter: str
+    store: Store
+
+    @property
+    def shopify(self) -> str:
+        return self.oms + SHOPIFY
+
+
+@pytest.fixture
+async def servers(store: Store) -> AsyncIterator[Servers]:
+    """The fake OMS and the reference adapter (signing key KEY) on ephemeral loopback ports."""
+    running = Running()
+    oms_url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    config = AdapterConfig(oms_url + SHOPIFY, TOKEN, signing_key=KEY)
+    adapter_url = await start(running, "adapter", mutants.create_app(store, config))
+    yield Servers(oms_url, adapter_url, store)
+    await stop(running)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def gladly(
+    http: aiohttp.ClientSession,
+    url: str,
+    body: Any = None,
+    *,
+    method: str = "POST",
+    key: str | None = KEY,
+    **options: Any,
+) -> tuple[int, Any]:
+    """Send a request as Gladly would and return (status, parsed JSON or None)."""
+    raw, headers = gladly_request(method, url, body, key=key, **options)
+    async with http.request(
+        method, url, data=raw if body is not None else None, headers=headers
+    ) as response:
+        text = await response.text()
+        try:
+            return response.status, json.loads(text) if text else None
+        except ValueError:
+            return response.status, text

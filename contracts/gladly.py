@@ -1,0 +1,66 @@
+"""Requests exactly as Gladly sends them: body bytes, headers and signature.
+
+Gladly's Go client writes compact JSON with keys sorted at every level and escapes ``<``, ``>``,
+``&``, U+2028 and U+2029 as ``\\u003c`` and so on, while leaving other non-ASCII text as UTF-8.
+The signature covers those exact bytes.
+
+Example:
+    >>> body, headers = gladly_request("POST", "/", {"lookupLevel": "BASIC", "query": {}, "uniqueMatchRequired": False}, key="k")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from contracts.signing import QueryForm, gladly_headers, sign_headers
+
+__all__ = ["gladly_json", "gladly_request", "target_of"]
+
+_GO_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def gladly_json(value: Any) -> bytes:
+    """Encode as Gladly does: compact, sorted keys, UTF-8, Go's HTML-safe escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escape in _GO_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text.encode("utf-8")
+
+
+def target_of(url: str) -> str:
+    """The request target the signature covers: path (``/`` when empty) plus ``?query``."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def gladly_request(
+    method: str,
+    url: str,
+    body: Any = None,
+    *,
+    key: str | None = None,
+    basic_auth: tuple[str, str, str] | None = None,
+    custom: Mapping[str, str] | None = None,
+    time: datetime | str | None = None,
+    query_form: QueryForm = QueryForm.DOCUMENTED,
+) -> tuple[bytes, dict[str, str]]:
+    """The body bytes and headers of one Gladly request (signed when ``key`` is given).
+
+    ``body`` may be a JSON value (encoded as Gladly encodes it), raw bytes (sent as they are) or
+    None (a GET without body).
+    """
+    raw = body if isinstance(body, bytes) else (b"" if body is None else gladly_json(body))
+    headers = gladly_headers(body=body is not None, time=time, basic_auth=basic_auth, custom=custom)
+    if key:
+        headers = sign_headers(key, method, target_of(url), headers, raw, query_form=query_form)
+    return raw, headers

@@ -1,0 +1,198 @@
+"""The store's durability and the /_mock admin API with every fault kind."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+
+from mockserver import oms
+from mockserver.runner import Running, start, stop
+from mockserver.store import OrderQuery, Store
+from tests.conftest import REF, SHOPIFY, TOKEN
+
+H = {"X-Shopify-Access-Token": TOKEN}
+
+
+async def test_data_written_through_the_api_survives_a_restart(tmp_path, http):
+    path = str(tmp_path / "oms.sqlite3")
+    store = Store(path)
+    store.seed(3, customers=5, reference=REF)
+    order_id = store.list_orders(OrderQuery(status="any"), limit=1)[0][1]
+    running = Running()
+    url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    async with http.put(
+        f"{url}{SHOPIFY}/orders/{order_id}.json",
+        headers=H,
+        json={"order": {"note": "written before the restart"}},
+    ) as response:
+        assert response.status == 200
+    await stop(running)
+    store.close()
+
+    again = Store(path)
+    running = Running()
+    url = await start(running, "oms", oms.create_app(again, token=TOKEN))
+    async with http.get(f"{url}{SHOPIFY}/orders/{order_id}.json", headers=H) as response:
+        assert (await response.json())["order"]["note"] == "written before the restart"
+    assert again.count_customers() == 5
+    await stop(running)
+    again.close()
+
+
+def _delete_then_crash(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute("DELETE FROM customers")
+        raise RuntimeError("crash mid-write")
+
+
+def test_a_failed_write_leaves_the_previous_state():
+    store = Store()
+    store.seed(1, customers=3, reference=REF)
+    before = store.known_customers(3)
+    with pytest.raises(RuntimeError, match="mid-write"):
+        _delete_then_crash(store)
+    assert store.known_customers(3) == before
+    broken = {
+        "customer": {
+            "id": 1,
+            "email": "a@b.c",
+            "first_name": "A",
+            "last_name": "B",
+            "created_at": "2026-01-01T00:00:00Z",
+        },
+        "orders": [{"id": None}],
+        "products": [],
+    }
+    with pytest.raises(KeyError):
+        store.load([broken])
+    assert store.customer(1) is None
+    assert store.known_customers(3) == before
+
+
+def test_seed_is_deterministic_and_reset_empties():
+    a, b = Store(), Store()
+    a.seed(5, customers=10, reference=REF)
+    b.seed(5, customers=10, reference=REF)
+    assert a.known_customers(10) == b.known_customers(10)
+    a.reset()
+    assert a.count_customers() == 0
+
+
+async def test_admin_reset_seed_journal_and_customers(servers, http):
+    async with http.post(
+        servers.oms + "/_mock/seed", json={"seed": 9, "customers": 4, "referenceDate": "2026-01-01"}
+    ) as r:
+        assert (await r.json()) == {"ok": True, "customers": 4}
+    async with http.get(servers.oms + "/_mock/customers") as r:
+        assert len((await r.json())["customers"]) == 4
+    async with http.get(servers.shopify + "/orders/count.json", headers=H) as r:
+        assert r.status == 200
+    async with http.get(servers.oms + "/_mock/requests") as r:
+        journal = await r.json()
+    assert [(e["method"], e["path"], e["status"]) for e in journal["requests"]] == [
+        ("GET", SHOPIFY + "/orders/count.json", 200)
+    ]
+    async with http.post(servers.adapter + "/_mock/reset") as r:
+        assert r.status == 200
+    assert servers.store.count_customers() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/_mock/seed", {"seed": "seven"}, "seed"),
+        ("/_mock/seed", {"customers": 10**7}, "customers"),
+        ("/_mock/seed", {"referenceDate": "tomorrow"}, "referenceDate"),
+        ("/_mock/faults", {"kind": "gremlins"}, "kind"),
+        ("/_mock/faults", {"kind": "status", "status": 999}, "status"),
+        ("/_mock/faults", {"kind": "latency", "delayMs": -1}, "delayMs"),
+        ("/_mock/faults", {"kind": "status", "probability": 2}, "probability"),
+        ("/_mock/faults", {"kind": "status", "times": 0}, "times"),
+        ("/_mock/settings", {"mutant": "godzilla"}, "mutant"),
+        ("/_mock/settings", {"rateLimit": "yes"}, "rateLimit"),
+    ],
+)
+async def test_admin_rejects_bad_input_by_name(servers, http, path, body, field):
+    async with http.post(servers.oms + path, json=body) as r:
+        assert r.status == 400
+        assert (await r.json())["field"] == field
+    async with http.post(servers.oms + path, data=b"{oops") as r:
+        assert r.status == 400
+
+
+async def add_fault(http, servers, **spec) -> None:
+    async with http.post(
+        servers.oms + "/_mock/faults", json={"route": SHOPIFY + "/orders/count.json"} | spec
+    ) as r:
+        assert r.status == 201, await r.text()
+
+
+async def count(http, servers) -> tuple[int | None, float]:
+    started = time.perf_counter()
+    try:
+        async with http.get(
+            servers.shopify + "/orders/count.json",
+            headers=H,
+            timeout=aiohttp.ClientTimeout(total=5),
+        ) as r:
+            await r.json()
+            return r.status, time.perf_counter() - started
+    except (aiohttp.ClientError, ValueError):
+        return None, time.perf_counter() - started
+
+
+async def test_status_fault_for_n_requests(servers, http):
+    await add_fault(http, servers, kind="status", status=503, times=2)
+    assert [(await count(http, servers))[0] for _ in range(3)] == [503, 503, 200]
+
+
+async def test_latency_fault(servers, http):
+    await add_fault(http, servers, kind="latency", delayMs=300, times=1)
+    status, elapsed = await count(http, servers)
+    assert status == 200
+    assert elapsed >= 0.3
+
+
+@pytest.mark.parametrize("kind", ["malformed", "truncated", "reset"])
+async def test_broken_answer_faults(servers, http, kind):
+    await add_fault(http, servers, kind=kind, times=1)
+    # A fresh connection each time: aiohttp retries a GET once when a reused connection resets.
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as fresh:
+        assert (await count(fresh, servers))[0] is None
+        assert (await count(fresh, servers))[0] == 200
+
+
+async def test_probability_fault_and_clear(servers, http):
+    await add_fault(http, servers, kind="status", status=500, probability=0.5)
+    statuses = [(await count(http, servers))[0] for _ in range(40)]
+    assert 5 < statuses.count(500) < 35
+    async with http.post(servers.oms + "/_mock/faults/clear") as r:
+        assert r.status == 200
+    assert {(await count(http, servers))[0] for _ in range(5)} == {200}
+
+
+async def test_unknown_routes_answer_json_and_are_recorded(servers, http):
+    async with http.get(servers.oms + "/no/such/thing") as r:
+        body = await r.json()
+    assert r.status == 404
+    assert body["error"] == "no such route"
+    assert "/_mock/requests" in body["known_routes"]
+    assert [u.path for u in servers.store.unexpected] == ["/no/such/thing"]
+    servers.store.unexpected.clear()
+
+
+async def test_concurrent_writes_do_not_interleave(servers, http):
+    order_id = servers.store.list_orders(OrderQuery(status="any"), limit=1)[0][1]
+    notes = [f"note {i}" for i in range(20)]
+    await asyncio.gather(
+        *(
+            http.put(
+                f"{servers.shopify}/orders/{order_id}.json", headers=H, json={"order": {"note": n}}
+            )
+            for n in notes
+        )
+    )
+    assert servers.store.order(order_id)["note"] in notes  # type: ignore[index]
