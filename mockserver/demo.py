@@ -1,85 +1,118 @@
-"""``make demo``: the kit's main job, end to end, on the embedded defaults.
+"""``make demo``: the kit's main job end to end, on the embedded defaults.
 
-For now this checks the documented examples and reproduces the documented signature; once the
-fake OMS and reference adapter exist it starts them and verifies the adapter.
+Starts the fake OMS and the reference adapter on free loopback ports, plays Gladly against the
+adapter (auto-link, detailed lookup, an action, the refresh), checks every answer against the
+rule catalogue in the sidekick profile, then shows a mutant being caught.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import shlex
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
+from typing import Any
 
-from contracts.spec import load_examples
+import aiohttp
+
+from contracts.checks import evaluate
+from contracts.exchange import Exchange
+from contracts.gladly import gladly_request
+from mockserver import mutants, oms
+from mockserver.adapter import AdapterConfig
+from mockserver.runner import Running, start, stop
+from mockserver.store import Store
+
+KEY = "lookupkit-demo-signing-key"
 
 
-def _run(*args: str) -> int:
-    print(f"\n$ lookupkit {shlex.join(args)}", flush=True)
-    return subprocess.call([sys.executable, "-m", "mockserver", *args])
+async def _gladly(
+    http: aiohttp.ClientSession, url: str, body: Any = None, method: str = "POST"
+) -> tuple[int, Any]:
+    raw, headers = gladly_request(method, url, body, key=KEY)
+    async with http.request(
+        method, url, data=raw if body is not None else None, headers=headers
+    ) as response:
+        return response.status, await response.json(content_type=None)
 
 
-def main() -> int:
-    examples = load_examples()
-    with tempfile.TemporaryDirectory(prefix="lookupkit-demo-") as tmp:
-        folder = Path(tmp)
-        transactions = [
-            examples[n]["value"]
-            for n in ("order", "flight", "stay", "subscription", "generic-res-1")
-        ]
-        response = {
-            "results": [
-                {
-                    "externalCustomerId": "abc",
-                    "name": "Martha Williams",
-                    "emails": [{"original": "martha.williams@gmail.com"}],
-                    "phones": [{"original": "+15013299800", "type": "MOBILE"}],
-                    "transactions": transactions,
-                }
-            ]
+def _report(label: str, request: Any, status: int, body: Any) -> int:
+    findings = evaluate(Exchange(body, request=request, status=status), "sidekick")
+    errors = [f for f in findings if f.severity == "error"]
+    verdict = (
+        "no findings"
+        if not findings
+        else f"{len(errors)} error(s), {len(findings) - len(errors)} other"
+    )
+    print(f"  {label:<44} HTTP {status}  sidekick profile: {verdict}")
+    for finding in findings:
+        print(f"      {finding.severity:<8} {finding.rule}  at {finding.path}")
+    return len(errors)
+
+
+async def main() -> int:
+    store = Store()
+    store.seed(7, customers=50)
+    store.settings["rateLimit"] = False
+    running = Running()
+    oms_url = await start(running, "oms", oms.create_app(store))
+    config = AdapterConfig(f"{oms_url}/admin/api/2025-01", oms.DEFAULT_TOKEN, signing_key=KEY)
+    adapter_url = await start(running, "adapter", mutants.create_app(store, config))
+    print(f"Fake OMS (Shopify, BigCommerce, Magento)  {oms_url}")
+    print(f"Reference adapter (signed requests only)  {adapter_url}\n")
+    customer = store.known_customers(1)[0]
+    problems = 0
+    async with aiohttp.ClientSession() as http:
+        print(f"Gladly opens the profile of {customer['name']} <{customer['email']}>:")
+        auto = {
+            "lookupLevel": "BASIC",
+            "query": {
+                "emails": [customer["email"]],
+                "id": "Br1zuiBMTA-daPVl50x45w",
+                "name": customer["name"],
+            },
+            "uniqueMatchRequired": False,
         }
-        (folder / "response.json").write_text(json.dumps(response, indent=2))
-        (folder / "request.json").write_text(json.dumps(examples["detailed-request"]["value"]))
-        body = json.dumps(
-            examples["detailed-request"]["value"], separators=(",", ":"), sort_keys=True
+        status, body = await _gladly(http, adapter_url + "/", auto)
+        problems += _report("auto-link (BASIC)", auto, status, body)
+        linked = body["results"][0]["externalCustomerId"]
+        detailed = {
+            "lookupLevel": "DETAILED",
+            "query": {"externalCustomerId": linked},
+            "uniqueMatchRequired": True,
+        }
+        status, body = await _gladly(http, adapter_url + "/", detailed)
+        problems += _report("detailed lookup", detailed, status, body)
+        for txn in body["results"][0]["transactions"]:
+            actions = ", ".join(a["name"] for a in txn["actions"])
+            print(
+                f"      {txn['orderNumber']:<7} {txn['orderStatus']:<10} {txn['orderTotal']:>12}  "
+                f"{len(txn['fulfillments'])} shipment(s)  [{actions}]"
+            )
+        note = body["results"][0]["transactions"][0]["actions"][-1]
+        status, form = await _gladly(http, adapter_url + note["formUrl"], method="GET")
+        status, answer = await _gladly(
+            http, adapter_url + form["actionUrl"], {"note": "Demo: customer asked for an update"}
         )
-        (folder / "body.json").write_text(body)
-        print("The documented transaction examples, as one detailed lookup response:")
-        agent = _run(
-            "check", str(folder / "response.json"), "--request", str(folder / "request.json")
-        )
-        sidekick = _run(
-            "check",
-            str(folder / "response.json"),
-            "--request",
-            str(folder / "request.json"),
-            "--profile",
-            "sidekick",
-        )
+        print(f"  action {form['title']!r:<37} HTTP {status}  {answer.get('message')}")
+        status, body = await _gladly(http, adapter_url + "/", detailed)
+        problems += _report("detailed lookup after the action", detailed, status, body)
+        print(f"      note now reads: {body['results'][0]['transactions'][0].get('note')!r}\n")
         print(
-            "\nThe documentation's signing example, re-signed (expect Signature=4c633fca...278c):"
+            "The same adapter with the 'no-symbol-total' mutant (orderTotal without its currency symbol):"
         )
-        signed = _run(
-            "sign",
-            "--key",
-            "test-apikey-1",
-            "--time",
-            "20190213T214016Z",
-            "--url",
-            "https://example.organization.com/api/v2/customer/lookup",
-            "--body-file",
-            str(folder / "body.json"),
-            "--header",
-            "Gladly-Correlation-Id: vXmSEPjVSWCaCMzvjufxZg",
-            "--header",
-            "X-B3-Traceid: bd799210f8d549609a08ccef8ee7f166",
-        )
-    ok = agent == 0 and sidekick == 1 and signed == 0
-    print("\nDemo", "finished as expected." if ok else "did NOT behave as expected.")
+        store.settings["mutant"] = "no-symbol-total"
+        status, body = await _gladly(http, adapter_url + "/", detailed)
+        caught = _report("detailed lookup", detailed, status, body)
+        store.settings["mutant"] = None
+    await stop(running)
+    ok = problems == 0 and caught > 0
+    print(
+        "\nDemo",
+        "finished: the reference adapter conforms, and the mutant was caught." if ok else "FAILED.",
+    )
+    print(json.dumps({"conformingErrors": problems, "mutantErrors": caught}))
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(asyncio.run(main()))

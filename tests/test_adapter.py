@@ -145,7 +145,7 @@ async def send(http, url: str, raw: bytes, headers: dict[str, str], method: str 
         assert response.content_type == "application/json"
         if response.status == 401:
             assert KEY not in json.dumps(body)
-        return response.status
+        return int(response.status)
 
 
 LOOKUP = detailed(next(iter(EXPECTED)))
@@ -211,7 +211,7 @@ async def test_action_form_get_accepts_both_query_forms(servers, http, form):
 def EXPECTED_ORDER_ID(servers) -> int:
     from mockserver.store import OrderQuery
 
-    return servers.store.list_orders(OrderQuery(status="any"), limit=1)[0][1]
+    return int(servers.store.list_orders(OrderQuery(status="any"), limit=1)[0][1])
 
 
 async def test_basic_credentials_are_required_when_configured(store, http):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ async def error_rules(http, servers) -> set[str]:
     violations: list[Violation] = []
     findings = []
     for customer in servers.store.known_customers(5):
-        requests = [
+        requests: list[dict[str, Any]] = [
             {
                 "lookupLevel": "DETAILED",
                 "query": {"externalCustomerId": str(customer["id"])},

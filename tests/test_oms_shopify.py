@@ -264,7 +264,7 @@ async def test_cancel_order_writes_and_refuses_twice(servers, http):
         body = await response.json()
         assert response.status == 200
     assert body["order"]["cancelled_at"]
-    assert servers.store.order(order["id"])["cancel_reason"] == "customer"  # type: ignore[index]
+    assert servers.store.order(order["id"])["cancel_reason"] == "customer"
     async with http.post(url, headers=H, json={"reason": "customer"}) as response:
         assert response.status == 422
         assert "already been cancelled" in json.dumps(await response.json())

@@ -223,4 +223,4 @@ async def test_concurrent_writes_do_not_interleave(servers, http):
             for n in notes
         )
     )
-    assert servers.store.order(order_id)["note"] in notes  # type: ignore[index]
+    assert servers.store.order(order_id)["note"] in notes

@@ -1,0 +1,173 @@
+"""lookupkit serve as users run it: a subprocess, real ports, SIGTERM, restarts on the same file."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from contracts.gladly import gladly_request
+
+KEY = "serve-test-key"
+TOKEN = "shpat_serve_test"
+
+
+@contextmanager
+def serving(
+    lookupkit: str, *args: str
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, str], list[str]]]:
+    proc = subprocess.Popen(
+        [lookupkit, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if "Press Ctrl-C" in line:
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    assert ready.wait(30), lines
+    urls = {
+        m.group(1).lower(): m.group(2)
+        for line in lines
+        if (m := re.match(r"^(Fake OMS|Adapter)\s+(http://\S+?)/?\s", line + " "))
+    }
+    urls = {("oms" if k == "fake oms" else k): v.rstrip("/") for k, v in urls.items()}
+    try:
+        yield proc, urls, lines
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(15)
+        reader.join(10)
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def call(
+    url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    data = (
+        body
+        if isinstance(body, bytes)
+        else (json.dumps(body).encode() if body is not None else None)
+    )
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_serve_all_answers_persists_and_stops_cleanly(lookupkit, tmp_path):
+    db = str(tmp_path / "oms.sqlite3")
+    args = [
+        "all",
+        "--port",
+        "0",
+        "--db",
+        db,
+        "--signing-key",
+        KEY,
+        "--oms-token",
+        TOKEN,
+        "--customers",
+        "12",
+        "--reference-date",
+        "2026-11-28",
+    ]
+    with serving(lookupkit, *args) as (proc, urls, lines):
+        assert set(urls) == {"oms", "adapter"}
+        customers = [line for line in lines if "externalCustomerId" in line]
+        assert len(customers) == 5
+        customer_id = re.search(r"externalCustomerId (\d+)", customers[0]).group(1)  # type: ignore[union-attr]
+        lookup = {
+            "lookupLevel": "DETAILED",
+            "query": {"externalCustomerId": customer_id},
+            "uniqueMatchRequired": True,
+        }
+        raw, headers = gladly_request("POST", urls["adapter"] + "/", lookup, key=KEY)
+        status, body = call(urls["adapter"] + "/", "POST", raw, headers)
+        assert status == 200
+        order_link = body["results"][0]["transactions"][0]["orderLink"]
+        order_id = order_link.rsplit("/", 1)[1]
+        shopify = f"{urls['oms']}/admin/api/2025-01/orders/{order_id}.json"
+        auth = {"X-Shopify-Access-Token": TOKEN, "Content-Type": "application/json"}
+        assert call(shopify, "PUT", {"order": {"note": "kept across restarts"}}, auth)[0] == 200
+        assert call(urls["adapter"] + "/", "POST", raw, {})[0] == 401
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+        assert "Stopping..." in "\n".join(lines)
+    with serving(lookupkit, *args[:-4], "--customers", "3") as (_, urls, _lines):
+        status, body = call(shopify.replace(shopify.split("/admin")[0], urls["oms"]), headers=auth)
+        assert (status, body["order"]["note"]) == (200, "kept across restarts")
+        _, counted = call(urls["oms"] + "/_mock/customers")
+        assert len(counted["customers"]) == 12  # not reseeded
+
+
+def test_serve_oms_alone_serves_all_three_platforms(lookupkit, tmp_path):
+    with serving(lookupkit, "oms", "--port", "0", "--db", ":memory:", "--oms-token", TOKEN) as (
+        _,
+        urls,
+        lines,
+    ):
+        assert set(urls) == {"oms"}
+        base = urls["oms"]
+        assert (
+            call(
+                f"{base}/admin/api/2024-10/orders/count.json",
+                headers={"X-Shopify-Access-Token": TOKEN},
+            )[0]
+            == 200
+        )
+        assert (
+            call(f"{base}/stores/abc/v2/order_statuses", headers={"X-Auth-Token": TOKEN})[0] == 200
+        )
+        assert (
+            call(f"{base}/rest/V1/orders", headers={"Authorization": f"Bearer {TOKEN}"})[0] == 200
+        )
+        assert any("BigCommerce" in line for line in lines)
+
+
+def test_serve_refuses_a_port_in_use_with_one_line(lookupkit):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [lookupkit, "serve", "oms", "--port", str(port), "--db", ":memory:"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"lookupkit: error: port {port} on 127.0.0.1 is in use; pick another with --port"
+    )
+
+
+def test_serve_rejects_an_unknown_mutant(lookupkit):
+    started = time.monotonic()
+    result = subprocess.run(
+        [lookupkit, "serve", "--mutant", "gremlin"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "lookupkit mutants" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
