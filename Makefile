@@ -35,6 +35,7 @@ typecheck: install
 check: lint test
 
 bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/pytest -q -p no:cacheprovider -o python_files='bench_*.py' tests/benchmarks -s
 
 clean:

@@ -23,6 +23,7 @@ import hmac
 import json
 import time
 from base64 import b64decode
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,8 @@ class AdapterConfig:
         max_age: seconds a Gladly-Time may be away from now.
         budget: seconds one request may take in all (Gladly recommends under 5).
         max_orders: most recent orders sent with a detailed lookup.
+        cache_ttl: seconds a detailed answer is reused (0 turns the cache off). Gladly looks a
+            customer up on every profile open and contact; the adapter's own actions clear it.
     """
 
     shopify_url: str
@@ -71,6 +74,7 @@ class AdapterConfig:
     max_age: float = 300.0
     budget: float = 4.5
     max_orders: int = 25
+    cache_ttl: float = 5.0
 
 
 def problem(status: int, detail: str, *, code: str, attr: str | None = None) -> web.Response:
@@ -204,9 +208,24 @@ class Shopify:
 class Adapter:
     config: AdapterConfig
     shopify: Shopify
+    cache: OrderedDict[str, tuple[float, dict[str, Any]]] = field(default_factory=OrderedDict)
 
     def deadline(self) -> float:
         return time.monotonic() + self.config.budget
+
+    def remember(self, customer_id: str, profile: dict[str, Any]) -> None:
+        if self.config.cache_ttl > 0:
+            self.cache[customer_id] = (time.monotonic() + self.config.cache_ttl, profile)
+            self.cache.move_to_end(customer_id)
+            if len(self.cache) > 10_000:
+                self.cache.popitem(last=False)
+
+    def recall(self, customer_id: str) -> dict[str, Any] | None:
+        expires, profile = self.cache.get(customer_id, (0.0, None))
+        return profile if expires > time.monotonic() else None
+
+    def forget(self, order: dict[str, Any]) -> None:
+        self.cache.pop(str((order.get("customer") or {}).get("id")), None)
 
     # lookups
 
@@ -223,6 +242,9 @@ class Adapter:
         return await self.basic_search(query, deadline)
 
     async def detailed(self, customer_id: str, deadline: float) -> list[dict[str, Any]]:
+        cached = self.recall(customer_id)
+        if cached is not None:
+            return [cached]
         customer = await self.shopify.customer(customer_id, deadline)
         if customer is None:
             return []  # unknown id: no result, never someone else
@@ -235,6 +257,7 @@ class Adapter:
         by_number = {o["name"]: o for o in orders}
         for txn in profile["transactions"]:
             txn["actions"] = order_actions(by_number[txn["orderNumber"]])
+        self.remember(customer_id, profile)
         return [profile]
 
     async def auto_link(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
@@ -287,6 +310,7 @@ class Adapter:
         order = await self.shopify.order(order_id, self.deadline())
         if order is None:
             return problem(406, "This order no longer exists in the shop", code="not-found")
+        self.forget(order)
         result = await self.shopify.call(
             "POST",
             f"/orders/{order_id}/cancel.json",
@@ -309,6 +333,7 @@ class Adapter:
         order = await self.shopify.order(order_id, self.deadline())
         if order is None:
             return problem(406, "This order no longer exists in the shop", code="not-found")
+        self.forget(order)
         combined = "\n".join(part for part in (order.get("note"), note.strip()) if part)
         result = await self.shopify.call(
             "PUT",

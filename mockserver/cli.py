@@ -175,7 +175,9 @@ async def _serve(
         if role in ("adapter", "all"):
             if oms_url is None:
                 oms_url = f"http://127.0.0.1:{DEFAULT_PORT}/admin/api/{SHOPIFY_VERSION}"
-            config = AdapterConfig(oms_url, token, signing_key=signing_key, basic_auth=basic_auth)
+            config = AdapterConfig(
+                oms_url, token, signing_key=signing_key, basic_auth=basic_auth, cache_ttl=cache_ttl
+            )
             await start(
                 running,
                 "adapter",

@@ -1,0 +1,202 @@
+"""Fake OMS and reference adapter throughput against a bare aiohttp handler, measured in the same run.
+
+Each server runs in its own process; ``wrk`` (Debian's package; ``make bench`` installs it) drives it
+with 64 connections for a bounded time over loopback. Targets: the OMS at >= 50% and the adapter at
+>= 25% of the baseline's requests/s, p99 under 50 ms, no errors, steady memory over 60 s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from contracts.gladly import gladly_request
+
+KEY = "bench-signing-key"
+TOKEN = "shpat_bench"
+SHORT, LONG = 10, 60
+
+
+@dataclass
+class Result:
+    rps: float
+    p99_ms: float
+    errors: int
+
+
+@contextmanager
+def process(*command: str, ready: str) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line.strip())
+        if ready in line:
+            break
+    try:
+        yield proc, lines
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        proc.stdout.close()
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def wrk(
+    url: str,
+    seconds: int,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> Result:
+    lua = f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body.decode())}\n"
+    for name, value in (headers or {}).items():
+        lua += f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            "-c64",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    Path(script.name).unlink()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    assert p99, out
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return Result(rps, float(p99.group(1)) * scale, errors)
+
+
+def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
+    with urllib.request.urlopen(
+        urllib.request.Request(url, data=data, headers=headers or {}), timeout=10
+    ) as r:
+        assert r.status == 200
+        return r.read()
+
+
+def saved(document: bytes) -> str:
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
+        handle.write(document)
+    return handle.name
+
+
+@pytest.fixture(scope="module")
+def lookupkit_bin() -> str:
+    if shutil.which("wrk") is None:
+        pytest.fail(
+            "wrk is not installed: run `make bench`, which installs it (apt-get install wrk)"
+        )
+    return str(Path(sys.executable).parent / "lookupkit")
+
+
+def serve(lookupkit_bin: str) -> tuple[list[str], str]:
+    return [
+        lookupkit_bin,
+        "serve",
+        "all",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--no-rate-limit",
+        "--customers",
+        "50",
+        "--signing-key",
+        KEY,
+        "--oms-token",
+        TOKEN,
+    ], "Press Ctrl-C"
+
+
+def report(name: str, ours: Result, base: Result) -> None:
+    print(
+        f"\n{name}: {ours.rps:,.0f} req/s ({ours.rps / base.rps:.0%} of baseline {base.rps:,.0f}), "
+        f"p99 {ours.p99_ms:.1f} ms (baseline {base.p99_ms:.1f} ms), errors {ours.errors}"
+    )
+
+
+def test_oms_and_adapter_throughput_against_a_bare_handler(lookupkit_bin):
+    command, ready = serve(lookupkit_bin)
+    with process(*command, ready=ready) as (proc, lines):
+        oms = re.search(r"Fake OMS\s+(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
+        adapter = re.search(r"Adapter\s+(\S+?)/?\s", "\n".join(lines) + " ").group(1)  # type: ignore[union-attr]
+        customer = re.search(r"externalCustomerId (\d+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
+        oms_url = f"{oms}/admin/api/2025-01/customers/{customer}/orders.json?status=any"
+        oms_headers = {"X-Shopify-Access-Token": TOKEN}
+        lookup = {
+            "lookupLevel": "DETAILED",
+            "query": {"externalCustomerId": customer},
+            "uniqueMatchRequired": True,
+        }
+        raw, headers = gladly_request("POST", adapter + "/", lookup, key=KEY)
+        oms_doc, adapter_doc = (
+            fetch(oms_url, headers=oms_headers),
+            fetch(adapter + "/", raw, headers),
+        )
+        oms_size, adapter_size = len(oms_doc), len(adapter_doc)
+        ours_oms = wrk(oms_url, SHORT, headers=oms_headers)
+        start_mb = rss_mb(proc.pid)
+        ours_adapter = wrk(adapter + "/", LONG, method="POST", body=raw, headers=headers)
+        end_mb = rss_mb(proc.pid)
+    with process(
+        sys.executable, "-m", "tests.benchmarks.baseline_server", saved(oms_doc), ready="http"
+    ) as (_, out):
+        base_oms = wrk(out[-1] + "/", SHORT)
+    with process(
+        sys.executable, "-m", "tests.benchmarks.baseline_server", saved(adapter_doc), ready="http"
+    ) as (_, out):
+        base_adapter = wrk(out[-1] + "/", SHORT, method="POST", body=raw, headers=headers)
+    with process(*serve(lookupkit_bin, "--cache-ttl", "0")[0], ready=ready) as (_, lines):
+        adapter = re.search(r"Adapter\s+(\S+?)/?\s", "\n".join(lines) + " ").group(1)  # type: ignore[union-attr]
+        raw, headers = gladly_request("POST", adapter + "/", lookup, key=KEY)
+        uncached = wrk(adapter + "/", SHORT, method="POST", body=raw, headers=headers)
+    report(f"fake OMS ({oms_size:,} B orders page)", ours_oms, base_oms)
+    report("reference adapter without its cache (reported, not a target)", uncached, base_adapter)
+    report(f"reference adapter ({adapter_size:,} B detailed lookup)", ours_adapter, base_adapter)
+    print(f"adapter+OMS process memory over {LONG} s: {start_mb:.0f} MB -> {end_mb:.0f} MB")
+    assert ours_oms.errors == ours_adapter.errors == 0
+    print(
+        "targets:", ours_oms.rps >= 0.5 * base_oms.rps, ours_adapter.rps >= 0.25 * base_adapter.rps
+    )
+    assert ours_oms.rps >= 0.5 * base_oms.rps
+    assert ours_adapter.rps >= 0.25 * base_adapter.rps
+    assert ours_oms.p99_ms < 50
+    assert ours_adapter.p99_ms < 50
+    assert end_mb <= start_mb * 1.2 + 10
