@@ -7,6 +7,7 @@ with one line naming what was wrong and a hint, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import sys
@@ -60,6 +61,15 @@ def run(command: click.Command, argv: Sequence[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:
         click.echo("lookupkit: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug in the kit: one line, the traceback only on request
+        if os.environ.get("LOOKUPKIT_DEBUG"):
+            raise
+        click.echo(
+            f"lookupkit: internal error: {type(exc).__name__}: {exc} "
+            "(hint: set LOOKUPKIT_DEBUG=1 for the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -91,6 +91,13 @@ def _basic(value: str | None) -> tuple[str, str] | None:
     show_default=True,
     help="Platform rate limits on the OMS.",
 )
+@click.option(
+    "--cache-ttl",
+    type=click.FloatRange(0, 3600),
+    default=5.0,
+    show_default=True,
+    help="Seconds the adapter reuses a detailed answer (0: off).",
+)
 def serve(
     role: str,
     db: str,
@@ -105,6 +112,7 @@ def serve(
     basic_auth: str | None,
     mutant: str | None,
     rate_limit: bool,
+    cache_ttl: float,
 ) -> None:
     """Serve the fake OMS, the reference adapter, or both, until Ctrl-C."""
     from mockserver.mutants import MUTANTS
@@ -131,6 +139,7 @@ def serve(
             basic_auth=_basic(basic_auth),
             mutant=mutant,
             rate_limit=rate_limit,
+            cache_ttl=cache_ttl,
         )
     )
 
@@ -150,6 +159,7 @@ async def _serve(
     basic_auth: tuple[str, str] | None,
     mutant: str | None,
     rate_limit: bool,
+    cache_ttl: float = 5.0,
 ) -> None:
     from mockserver import mutants, oms
     from mockserver.adapter import AdapterConfig

@@ -298,3 +298,21 @@ def test_version_and_help(lookupkit):
 
 def test_unknown_command_is_a_one_line_usage_error(lookupkit):
     assert_one_line_error(run(lookupkit, "frobnicate"), "No such command")
+
+
+def test_a_bug_in_a_command_is_one_line_not_a_traceback(capsys, monkeypatch):
+    import click
+
+    from contracts.cli import run
+
+    @click.command()
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv("LOOKUPKIT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as info:
+        run(broken, [])
+    assert info.value.code == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "internal error: RuntimeError: boom" in err

@@ -108,7 +108,8 @@ def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = 
         urllib.request.Request(url, data=data, headers=headers or {}), timeout=10
     ) as r:
         assert r.status == 200
-        return r.read()
+        body: bytes = r.read()
+        return body
 
 
 def saved(document: bytes) -> str:
@@ -126,7 +127,7 @@ def lookupkit_bin() -> str:
     return str(Path(sys.executable).parent / "lookupkit")
 
 
-def serve(lookupkit_bin: str) -> tuple[list[str], str]:
+def serve(lookupkit_bin: str, *extra: str) -> tuple[list[str], str]:
     return [
         lookupkit_bin,
         "serve",
@@ -142,6 +143,7 @@ def serve(lookupkit_bin: str) -> tuple[list[str], str]:
         KEY,
         "--oms-token",
         TOKEN,
+        *extra,
     ], "Press Ctrl-C"
 
 
