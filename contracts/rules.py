@@ -114,6 +114,8 @@ LATENCY_SLOW = _r("envelope.latency-slow", "WWW", "The adapter answers within 5 
                   "cache OMS calls or fetch fewer orders; Gladly recommends answers under 5 s")
 LATENCY_TIMEOUT = _r("envelope.latency-timeout", "EEE", "The adapter answers within Gladly's 15-second cap",
                      "Gladly stops waiting after 15 s: return fewer transactions or answer from a cache")
+COMPLETE_ANSWER = _r("envelope.complete-answer", "EEE", "Every request gets a complete HTTP answer",
+                     "answer every request in full: no dropped connections, no bodies over 5 MiB, valid TLS")
 JSON_OBJECT = _r("envelope.json-object", "EEE", "The response body is a JSON object",
                  "answer with a JSON object such as {\"results\": [...]}")
 RESULTS_ARRAY = _r("envelope.results-array", "EEE", "The response has a 'results' array",
@@ -150,6 +152,8 @@ AUTO_LINK_MATCH = _r("auto-link.contact-match", "WWE", "The auto-link result sha
                      "return the customer's emails, and phones with type MOBILE, so Gladly can confirm the link")
 SEARCH_MATCH = _r("basic-search.results-match", "EEE", "Every basic search result matches the query",
                   "filter results by the searched attributes; returning other customers leaks their data")
+FINDS_KNOWN = _r("lookup.finds-known-customer", "WEE", "A customer named as known is found",
+                 "make auto-link and search find customers by their email and MOBILE phone")
 STABLE = _r("lookup.stable-results", "EEE", "Repeating a lookup returns the same customers",
             "make lookups deterministic: no random sampling, stable sort orders")
 # Transactions: every type.
@@ -219,6 +223,8 @@ ERROR_LEAK = _r("security.error-leak", "EEE", "Responses leak no stack traces or
                 "log the details server-side and answer a short generic error")
 REJECTS_INVALID = _r("robustness.rejects-invalid", "EEE", "Malformed requests are refused with a 4xx",
                      "validate the body: malformed JSON or a wrong shape deserves a 400, not an answer")
+ACCEPTS_ONLY_VALID = _r("robustness.refuses-unsent-shapes", "III", "Requests Gladly never sends are refused",
+                        "validate lookupLevel, query and uniqueMatchRequired; a 400 is kinder than a guess")
 # Security probes: the verifier sends requests Gladly would never sign this way.
 REJECTS_UNSIGNED = _r("security.rejects-unsigned", "EEE", "Requests without a signature are rejected",
                       "with a signing key configured, answer 401 when Gladly-Authorization is missing")

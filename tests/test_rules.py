@@ -18,7 +18,7 @@ from contracts.actions import action_form_is_well_formed, submit_answer_is_docum
 from contracts.checks import evaluate, judge, results_are_stable
 from contracts.exchange import Exchange
 from contracts.probes import must_accept, must_refuse_as_client_error, must_reject
-from contracts.rules import CATALOGUE, PROFILES, RULES, Finding, Profile
+from contracts.rules import CATALOGUE, PROFILES, RULES, Finding, Profile, Violation
 from contracts.spec import load_examples
 
 Run = Callable[[Profile], list[Finding]]
@@ -388,6 +388,24 @@ CASES = [
     ),
     Case("robustness.no-server-error", "EEE", lookup(status=502), lookup(status=200)),
     Case("robustness.rejects-invalid", "EEE", refuse(200), refuse(400)),
+    Case(
+        "envelope.complete-answer",
+        "EEE",
+        lambda p: judge([Violation(R.COMPLETE_ANSWER, "", "an answer", "reset")], p),
+        lambda p: judge([], p),
+    ),
+    Case(
+        "lookup.finds-known-customer",
+        "WEE",
+        lambda p: judge([Violation(R.FINDS_KNOWN, "", "1 result", "0")], p),
+        lambda p: judge([], p),
+    ),
+    Case(
+        "robustness.refuses-unsent-shapes",
+        "III",
+        lambda p: judge([Violation(R.ACCEPTS_ONLY_VALID, "", "a 4xx", "HTTP 200")], p),
+        lambda p: judge([], p),
+    ),
     Case(
         "security.rejects-unsigned",
         "EEE",

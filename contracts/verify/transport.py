@@ -1,0 +1,138 @@
+"""The verifier's HTTP client: every request bounded in time and size, nothing followed or retried.
+
+Hostile adapters must not hang or flood the suite: each answer must arrive within the request
+timeout (checked while the body streams in, so a slow drip is cut off too), bodies are read up to a
+cap, redirects are reported rather than followed, and transport failures become a Received with an
+``error`` instead of an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from contracts.exchange import NOT_JSON
+
+__all__ = ["MAX_BODY", "Received", "Sent", "Transport"]
+
+MAX_BODY = 5 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Sent:
+    """A request exactly as it goes on the wire."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes = b""
+
+
+@dataclass(slots=True)
+class Received:
+    """What came back; ``status`` is None when nothing usable did (then ``error`` says why)."""
+
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    elapsed: float = 0.0
+    error: str | None = None
+    truncated: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def json(self) -> Any:
+        if self.truncated or self.status is None:
+            return NOT_JSON
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return NOT_JSON
+
+
+class Transport:
+    """Sends requests with a total deadline per request and a cap on the body read."""
+
+    def __init__(self, *, timeout: float = 15.0, max_body: int = MAX_BODY) -> None:
+        self.timeout = timeout
+        self.max_body = max_body
+        self.session = requests.Session()
+        self.session.trust_env = (
+            False  # no proxies or netrc from the environment: talk to the URL given
+        )
+        self.session.headers.clear()
+        self.sent = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def send(self, request: Sent) -> Received:
+        self.sent += 1
+        started = time.monotonic()
+        deadline = started + self.timeout
+        try:
+            response = self.session.request(
+                request.method,
+                request.url,
+                data=request.body or None,
+                headers=request.headers,
+                timeout=(min(5.0, self.timeout), self.timeout),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.exceptions.SSLError as exc:
+            return Received(
+                None, elapsed=time.monotonic() - started, error=f"TLS error: {_short(exc)}"
+            )
+        except requests.exceptions.Timeout:
+            return Received(
+                None,
+                elapsed=time.monotonic() - started,
+                error=f"no answer within {self.timeout:g} s",
+            )
+        except requests.exceptions.RequestException as exc:
+            return Received(
+                None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
+            )
+        chunks: list[bytes] = []
+        size, truncated, error = 0, False, None
+        try:
+            for chunk in response.iter_content(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.max_body:
+                    truncated, error = (
+                        True,
+                        f"body larger than {self.max_body // (1024 * 1024)} MiB (read stopped)",
+                    )
+                    break
+                if time.monotonic() > deadline:
+                    truncated, error = (
+                        True,
+                        f"body still arriving after {self.timeout:g} s (read stopped)",
+                    )
+                    break
+        except requests.exceptions.RequestException as exc:
+            truncated, error = True, f"connection broke mid-body: {_short(exc)}"
+        finally:
+            response.close()
+        return Received(
+            response.status_code,
+            dict(response.headers.items()),
+            b"".join(chunks),
+            time.monotonic() - started,
+            error,
+            truncated,
+        )
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).split("(Caused by", 1)[-1].strip(" ()'\"")
+    return (text or type(exc).__name__)[:200]
