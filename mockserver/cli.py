@@ -12,6 +12,7 @@ from typing import NoReturn
 import click
 
 from contracts.cli import InputError, check, run, sign
+from contracts.verify.cli import verify
 from generators.cli import generate
 
 __all__ = ["cli", "main"]
@@ -29,6 +30,7 @@ def cli() -> None:
 cli.add_command(check)
 cli.add_command(sign)
 cli.add_command(generate)
+cli.add_command(verify)
 
 
 def _basic(value: str | None) -> tuple[str, str] | None:

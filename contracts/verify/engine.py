@@ -17,6 +17,7 @@ from typing import Any
 from contracts import rules as R
 from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
 from contracts.checks import LOOKUP_CHECKS, response_leaks_nothing, results_are_stable
+from contracts.errors import ContractViolation
 from contracts.exchange import Exchange
 from contracts.gladly import gladly_json, gladly_request
 from contracts.probes import must_accept, must_refuse_as_client_error, must_reject
@@ -50,6 +51,9 @@ class VerifyOptions:
     time_budget: float = 120.0
     request_timeout: float = 15.0
     query_form: QueryForm = QueryForm.DOCUMENTED
+    fuzz_database: bool = (
+        False  # True (the pytest plugin): error findings raise, shrink and are replayed
+    )
 
     def secrets(self) -> tuple[str, ...]:
         values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
@@ -491,11 +495,14 @@ class Verifier:
         scenario = f"fuzzing: {'positive' if positive else 'negative'} lookups"
         self.report.scenarios.setdefault(scenario, True)
 
+        replay = self.options.fuzz_database
+        database = settings().database if replay else None
+
         @settings(
             max_examples=self.options.max_examples,
             deadline=None,
-            database=None,
-            phases=[Phase.generate],
+            database=database,
+            phases=[Phase.reuse, Phase.generate, Phase.shrink] if replay else [Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
         @given(case=strategy)
@@ -538,7 +545,10 @@ class Verifier:
                 )
             )
         violations += response_leaks_nothing(self.exchange(body, received))
-        self.record(scenario, violations, sent, received)
+        if not self.record(scenario, violations, sent, received) and self.options.fuzz_database:
+            raise ContractViolation.from_findings(
+                [o.finding for o in self.report.observations[-len(violations) :]]
+            )
 
 
 def shown(value: Any) -> str:
@@ -605,8 +615,16 @@ def _basic_header(user: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-def run(options: VerifyOptions, progress: Callable[[str], None] = lambda _: None) -> Report:
-    """Run every scenario, probe and fuzzing phase within the time budget; never raises on adapter behaviour.
+PHASES = ("scenarios", "probes", "fuzz")
+
+
+def run(
+    options: VerifyOptions,
+    progress: Callable[[str], None] = lambda _: None,
+    phases: tuple[str, ...] = PHASES,
+) -> Report:
+    """Run the scenarios, probes and fuzzing within the time budget; never raises on adapter behaviour
+    (except, with ``options.fuzz_database``, a ContractViolation from fuzzing, for Hypothesis to shrink).
 
     Raises:
         Unreachable: the adapter did not answer the first request at all.
@@ -616,22 +634,25 @@ def run(options: VerifyOptions, progress: Callable[[str], None] = lambda _: None
     try:
         progress("checking that the adapter answers")
         verifier.reachability()
-        progress("looking up the known customers")
-        ids = verifier.known_customers()
-        if not options.known:
-            progress(
-                "no --known customers: cardinality and transaction checks need one (e.g. --known email=...)"
-            )
-        for customer_id in ids:
-            if verifier.out_of_time():
-                break
-            progress(f"detailed lookup of {customer_id}")
-            verifier.detailed(customer_id)
-        progress("security probes")
-        verifier.security(ids[0] if ids else UNKNOWN_ID)
-        progress("robustness probes")
-        verifier.robustness()
-        if not verifier.out_of_time():
+        ids: list[str] = []
+        if "scenarios" in phases:
+            progress("looking up the known customers")
+            ids = verifier.known_customers()
+            if not options.known:
+                progress(
+                    "no --known customers: cardinality and transaction checks need one (e.g. --known email=...)"
+                )
+            for customer_id in ids:
+                if verifier.out_of_time():
+                    break
+                progress(f"detailed lookup of {customer_id}")
+                verifier.detailed(customer_id)
+        if "probes" in phases:
+            progress("security probes")
+            verifier.security(ids[0] if ids else UNKNOWN_ID)
+            progress("robustness probes")
+            verifier.robustness()
+        if "fuzz" in phases and not verifier.out_of_time():
             progress(
                 f"fuzzing ({options.max_examples} positive and {options.max_examples} negative lookups)"
             )

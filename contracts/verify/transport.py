@@ -133,6 +133,20 @@ class Transport:
         )
 
 
+_KNOWN = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "unknown host"),
+    ("RemoteDisconnected", "the connection closed without an answer"),
+    ("reset by peer", "connection reset"),
+    ("CERTIFICATE_VERIFY_FAILED", "certificate not trusted"),
+    ("WRONG_VERSION_NUMBER", "the server does not speak TLS"),
+    ("Exceeded 30 redirects", "redirect loop"),
+)
+
+
 def _short(exc: Exception) -> str:
-    text = str(exc).split("(Caused by", 1)[-1].strip(" ()'\"")
-    return (text or type(exc).__name__)[:200]
+    text = str(exc)
+    for needle, plain in _KNOWN:
+        if needle in text:
+            return plain
+    return (text.split("(Caused by", 1)[-1].strip(" ()'\"") or type(exc).__name__)[:160]

@@ -1,0 +1,280 @@
+"""Reports of a verification run: JSON, JUnit XML, one self-contained HTML page, a terminal table.
+
+Secrets never leave the run: configured keys, passwords and secret-looking header values are
+replaced by ``***`` everywhere, and reproduce commands take the key from the environment.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shlex
+import tempfile
+import xml.etree.ElementTree as ET
+from collections import Counter, OrderedDict
+from pathlib import Path
+from typing import Any
+
+from contracts.rules import CATALOGUE, RULES
+from contracts.verify.engine import Observation, Report, _secret_header
+from contracts.verify.transport import Received, Sent
+
+__all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
+
+REPORT_SCHEMA = Path(__file__).parent.parent / "spec" / "verify-report.schema.json"
+BODY_LIMIT = 16 * 1024
+PER_RULE = 50
+REDACTED = "***"
+
+
+class Redactor:
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        self.secrets = sorted(secrets, key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self.secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+
+    def headers(self, headers: dict[str, str]) -> dict[str, str]:
+        out = {}
+        for name, value in headers.items():
+            if name.lower() == "authorization":
+                scheme = value.split(" ", 1)[0] if " " in value else ""
+                out[name] = f"{scheme} {REDACTED}".strip()
+            elif _secret_header(name) and name.lower() != "gladly-authorization":
+                out[name] = REDACTED
+            else:
+                out[name] = self.text(value)
+        return out
+
+
+def _body(raw: bytes, redact: Redactor) -> str:
+    text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
+    if len(raw) > BODY_LIMIT:
+        text += f"\n... ({len(raw):,} bytes in all; the rest is not shown)"
+    return redact.text(text)
+
+
+def reproduce(sent: Sent, report: Report) -> str:
+    """A shell command that re-sends the request, re-signed with a fresh Gladly-Time."""
+    if len(sent.body) > BODY_LIMIT:
+        return ""
+    parts = ["lookupkit", "sign", "--method", sent.method, "--url", sent.url, "--curl"]
+    for name, value in report.options.headers.items():
+        parts += ["--header", f"{name}: {REDACTED if _secret_header(name) else value}"]
+    command = shlex.join(parts)
+    if report.options.basic_auth:
+        command += (
+            f' --basic-auth {shlex.quote(report.options.basic_auth[0])}:"$LOOKUPKIT_BASIC_PASSWORD"'
+        )
+    if sent.method == "POST":
+        body = sent.body.decode("utf-8", errors="replace")
+        command = f"printf '%s' {shlex.quote(body)} | {command} --body-file -"
+    return f"GLADLY_SIGNING_KEY=... {command} | sh"
+
+
+def _observation(o: Observation, report: Report, redact: Redactor) -> dict[str, Any]:
+    out: dict[str, Any] = o.finding.as_dict() | {
+        "message": redact.text(o.finding.message),
+        "scenario": o.scenario,
+    }
+    if o.sent is not None:
+        out["request"] = {
+            "method": o.sent.method,
+            "url": o.sent.url,
+            "headers": redact.headers(o.sent.headers),
+            "body": _body(o.sent.body, redact),
+        }
+        out["reproduce"] = redact.text(reproduce(o.sent, report))
+    if o.received is not None:
+        out["response"] = _response(o.received, redact)
+    return out
+
+
+def _response(r: Received, redact: Redactor) -> dict[str, Any]:
+    return {
+        "status": r.status,
+        "headers": redact.headers(r.headers),
+        "body": _body(r.body, redact),
+        "elapsedMs": round(r.elapsed * 1000, 1),
+        "error": r.error,
+    }
+
+
+def grouped(report: Report) -> OrderedDict[str, list[Observation]]:
+    """Observations by rule, most severe rules first, at most PER_RULE examples each."""
+    groups: OrderedDict[str, list[Observation]] = OrderedDict()
+    for o in report.observations:
+        groups.setdefault(o.finding.rule, []).append(o)
+    return groups
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """The ``lookupkit check --format json`` shape, plus evidence per finding and a run summary."""
+    redact = Redactor(report.options.secrets())
+    findings = [
+        _observation(o, report, redact)
+        for group in grouped(report).values()
+        for o in group[:PER_RULE]
+    ]
+    counts = Counter(o.finding.rule for o in report.observations)
+    return {
+        "summary": {"errors": report.errors, "warnings": report.count("warning")},
+        "findings": findings,
+        "run": {
+            "url": redact.text(report.options.url),
+            "profile": report.options.profile,
+            "seed": report.options.seed,
+            "requests": len(report.requests),
+            "fuzzedCases": report.fuzzed,
+            "durationSeconds": round(report.duration, 2),
+            "stopped": report.stopped,
+            "scenarios": [
+                {"name": redact.text(n), "passed": ok} for n, ok in report.scenarios.items()
+            ],
+            "ruleCounts": dict(counts),
+        },
+    }
+
+
+def as_junit(report: Report) -> bytes:
+    """One test case per catalogue rule judged in the profile, and one per scenario."""
+    redact = Redactor(report.options.secrets())
+    groups = grouped(report)
+    suite = ET.Element("testsuite", name="lookupkit verify", time=f"{report.duration:.2f}")
+    cases = 0
+    failures = 0
+    for rule in CATALOGUE:
+        if rule.severity(report.options.profile) is None:
+            continue
+        case = ET.SubElement(suite, "testcase", classname="lookupkit.rules", name=rule.id)
+        errors = [o for o in groups.get(rule.id, []) if o.finding.severity == "error"]
+        if errors:
+            failure = ET.SubElement(case, "failure", message=redact.text(rule.title), type=rule.id)
+            failure.text = redact.text(
+                "\n\n".join(
+                    f"[{o.scenario}] at {o.finding.path or '(root)'}\n{o.finding.message}"
+                    for o in errors[:10]
+                )
+            )
+            failures += 1
+        cases += 1
+    for name, passed in report.scenarios.items():
+        case = ET.SubElement(
+            suite, "testcase", classname="lookupkit.scenarios", name=redact.text(name)
+        )
+        if not passed:
+            ET.SubElement(case, "failure", message="an error-severity finding in this scenario")
+            failures += 1
+        cases += 1
+    suite.set("tests", str(cases))
+    suite.set("failures", str(failures))
+    return bytes(ET.tostring(suite, encoding="utf-8", xml_declaration=True))
+
+
+_CSS = """
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7fb}
+header{background:#1f3a5f;color:#fff;padding:24px 32px}header h1{margin:0 0 4px;font-size:22px}
+main{padding:24px 32px;max-width:1200px}.stats span{display:inline-block;margin-right:18px}
+.rule{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002;margin:18px 0;padding:16px 20px}
+.rule h2{font-size:17px;margin:0}.sev{font-size:12px;font-weight:700;padding:2px 8px;border-radius:10px;margin-right:8px}
+.error{background:#fde2e1;color:#a4161a}.warning{background:#fff1cc;color:#8a5a00}.info{background:#e1ecfd;color:#1f4e99}
+.hint{color:#475069;margin:6px 0 10px}.ex{border-top:1px solid #e6e8ef;padding-top:10px;margin-top:10px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px}pre{background:#0f172a;color:#e2e8f0;padding:10px;border-radius:6px;
+overflow:auto;max-height:320px;font-size:12px;white-space:pre-wrap;word-break:break-all}.ok{color:#1a7f37}
+@media(max-width:760px){.pair{grid-template-columns:1fr}main,header{padding:16px}}
+"""
+
+
+def as_html(report: Report) -> str:
+    """One self-contained page: findings grouped by rule with fix hints, request and response side by side."""
+    redact = Redactor(report.options.secrets())
+    e = html.escape
+    data = as_json(report)
+    parts = [
+        f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        f"<title>lookupkit verify: {e(data['run']['url'])}</title><style>{_CSS}</style>"
+        f"<header><h1>Lookup Adapter verification</h1><div>{e(data['run']['url'])} · profile "
+        f"{e(report.options.profile)} · {data['run']['requests']} requests in {data['run']['durationSeconds']} s</div>"
+        f"</header><main><p class=stats><span><b>{report.errors}</b> errors</span>"
+        f"<span><b>{report.count('warning')}</b> warnings</span><span><b>{report.count('info')}</b> info</span></p>"
+    ]
+    if not report.observations:
+        parts.append(
+            "<p class=ok><b>No findings.</b> The adapter met every rule of this profile that the run exercised.</p>"
+        )
+    for rule_id, group in grouped(report).items():
+        rule = RULES[rule_id]
+        severity = group[0].finding.severity
+        parts.append(
+            f"<section class=rule><h2><span class='sev {severity}'>{severity.upper()}</span>{e(rule.title)}"
+            f" <small>({e(rule_id)}, {len(group)}&times;)</small></h2><p class=hint>Fix: {e(rule.hint)}</p>"
+        )
+        for o in group[:5]:
+            message = e(redact.text(o.finding.message))
+            request = response = ""
+            if o.sent is not None:
+                request = e(
+                    f"{o.sent.method} {o.sent.url}\n"
+                    + "\n".join(f"{k}: {v}" for k, v in redact.headers(o.sent.headers).items())
+                    + "\n\n"
+                    + _body(o.sent.body, redact)
+                )
+            if o.received is not None:
+                r = o.received
+                response = e(
+                    f"HTTP {r.status if r.status is not None else '(none)'}  {r.elapsed * 1000:.0f} ms"
+                    + (f"  {r.error}" if r.error else "")
+                    + "\n"
+                    + "\n".join(f"{k}: {v}" for k, v in redact.headers(r.headers).items())
+                    + "\n\n"
+                    + _body(r.body, redact)
+                )
+            parts.append(
+                f"<div class=ex><b>{e(redact.text(o.scenario))}</b> at <code>{e(o.finding.path or '(root)')}</code>"
+                f"<pre>{message}</pre><div class=pair><div>Request<pre>{request}</pre></div>"
+                f"<div>Response<pre>{response}</pre></div></div></div>"
+            )
+        parts.append("</section>")
+    parts.append("</main></html>")
+    return "".join(parts)
+
+
+def summary_table(report: Report) -> str:
+    """The terminal summary: rule, severity, count, first example."""
+    groups = grouped(report)
+    if not groups:
+        return f"No findings: {len(report.requests)} requests, profile {report.options.profile}."
+    rows = [("RULE", "SEVERITY", "COUNT", "FIRST EXAMPLE")]
+    redact = Redactor(report.options.secrets())
+    for rule_id, group in groups.items():
+        first = group[0]
+        example = redact.text(f"{first.scenario}: {first.finding.message.splitlines()[0]}")
+        rows.append((rule_id, first.finding.severity, str(len(group)), example[:90]))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3] for row in rows]
+    lines.append(
+        f"\n{report.errors} error(s), {report.count('warning')} warning(s), {report.count('info')} info; "
+        f"{len(report.requests)} requests in {report.duration:.1f} s, profile {report.options.profile}"
+    )
+    return "\n".join(lines)
+
+
+def write_report(report: Report, kind: str, path: str) -> None:
+    """Write one report atomically (a temporary file renamed into place)."""
+    if kind == "json":
+        content = (json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n").encode()
+    elif kind == "junit":
+        content = as_junit(report)
+    else:
+        content = as_html(report).encode()
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)
