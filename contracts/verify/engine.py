@@ -7,6 +7,7 @@ what an adapter does: whatever comes back is evidence for a finding.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -158,7 +159,9 @@ class Verifier:
             if severity is None:
                 continue
             finding = Finding(violation.rule.id, severity, violation.message(), violation.path)
-            self.report.observations.append(Observation(finding, scenario, sent, received))
+            self.report.observations.append(
+                Observation(finding, scenario, _excerpt(sent), _excerpt(received))
+            )
             ok = ok and severity != "error"
         self.report.scenarios[scenario] = self.report.scenarios.get(scenario, True) and ok
         return ok
@@ -549,6 +552,16 @@ class Verifier:
             raise ContractViolation.from_findings(
                 [o.finding for o in self.report.observations[-len(violations) :]]
             )
+
+
+EVIDENCE_LIMIT = 64 * 1024
+
+
+def _excerpt(message: Any) -> Any:
+    """Evidence keeps at most 64 KiB of a body: a hostile adapter cannot fill memory through findings."""
+    if message is None or len(message.body) <= EVIDENCE_LIMIT:
+        return message
+    return dataclasses.replace(message, body=message.body[:EVIDENCE_LIMIT])
 
 
 def shown(value: Any) -> str:

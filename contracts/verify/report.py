@@ -60,7 +60,7 @@ def _body(raw: bytes, redact: Redactor) -> str:
 def reproduce(sent: Sent, report: Report) -> str:
     """A shell command that re-sends the request, re-signed with a fresh Gladly-Time."""
     if len(sent.body) > BODY_LIMIT:
-        return ""
+        return ""  # too large to inline (the 2 MiB and deep-nesting probes say what they sent)
     parts = ["lookupkit", "sign", "--method", sent.method, "--url", sent.url, "--curl"]
     for name, value in report.options.headers.items():
         parts += ["--header", f"{name}: {REDACTED if _secret_header(name) else value}"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+import urllib3
 
 from contracts.exchange import NOT_JSON
 
@@ -104,7 +105,11 @@ class Transport:
         chunks: list[bytes] = []
         size, truncated, error = 0, False, None
         try:
-            for chunk in response.iter_content(65536):
+            while True:
+                # read1 returns as soon as any bytes arrive, so a slow drip cannot outlast the deadline
+                chunk = response.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    break
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > self.max_body:
@@ -119,7 +124,7 @@ class Transport:
                         f"body still arriving after {self.timeout:g} s (read stopped)",
                     )
                     break
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             truncated, error = True, f"connection broke mid-body: {_short(exc)}"
         finally:
             response.close()

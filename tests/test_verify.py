@@ -1,0 +1,402 @@
+"""lookupkit verify against the reference adapter, its mutants, and purpose-built hostile servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import resource
+import subprocess
+import threading
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jsonschema
+import pytest
+
+from contracts.verify.engine import Unreachable, VerifyOptions, run
+from contracts.verify.report import REPORT_SCHEMA
+from mockserver.mutants import MUTANTS
+from tests.test_serve import serving
+
+KEY = "verify-test-signing-key-7f3a"
+
+
+@pytest.fixture(scope="module")
+def served(lookupkit: str) -> Iterator[dict[str, Any]]:
+    args = [
+        "all",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--signing-key",
+        KEY,
+        "--no-rate-limit",
+        "--customers",
+        "30",
+        "--reference-date",
+        "2026-11-28",
+        "--cache-ttl",
+        "0",
+    ]
+    with serving(lookupkit, *args) as (_, urls, lines):
+        emails = [line.split()[0] for line in lines if "externalCustomerId" in line]
+        phones = [line.split()[1] for line in lines if "externalCustomerId" in line]
+        yield {
+            "adapter": urls["adapter"] + "/",
+            "admin": urls["adapter"],
+            "emails": emails,
+            "phones": phones,
+        }
+
+
+def set_mutant(served: dict[str, Any], name: str | None) -> None:
+    request = urllib.request.Request(
+        served["admin"] + "/_mock/settings",
+        data=json.dumps({"mutant": name}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def verify(
+    lookupkit: str, *args: str, timeout: float = 120
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    result = subprocess.run(
+        [lookupkit, "verify", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    return result, time.monotonic() - started
+
+
+def known(served: dict[str, Any]) -> list[str]:
+    return [
+        "--known",
+        f"email={served['emails'][0]}",
+        "--known",
+        f"phone={served['phones'][1]}",
+        "--known",
+        f"email={served['emails'][2]}",
+    ]
+
+
+def test_conforming_reference_adapter_passes_sidekick_quickly(lookupkit, served, tmp_path):
+    report = tmp_path / "report.json"
+    result, elapsed = verify(
+        lookupkit,
+        served["adapter"],
+        "--signing-key",
+        KEY,
+        *known(served),
+        "--profile",
+        "sidekick",
+        "--report",
+        f"json:{report}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(report.read_text())
+    assert document["summary"]["errors"] == 0
+    assert document["run"]["fuzzedCases"] >= 150
+    assert elapsed < 60
+    assert any(s["name"].startswith("action") and s["passed"] for s in document["run"]["scenarios"])
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mutant_fails_verify_under_its_rule(lookupkit, served, tmp_path, name):
+    set_mutant(served, name)
+    try:
+        report = tmp_path / "report.json"
+        result, _ = verify(
+            lookupkit,
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--profile",
+            "sidekick",
+            "--max-examples",
+            "10",
+            "--seed",
+            "1",
+            "--report",
+            f"json:{report}",
+        )
+    finally:
+        set_mutant(served, None)
+    assert result.returncode == 1, result.stdout
+    rules = {
+        f["rule"] for f in json.loads(report.read_text())["findings"] if f["severity"] == "error"
+    }
+    assert MUTANTS[name].rule in rules
+    assert MUTANTS[name].rule in result.stdout
+
+
+def test_same_seed_gives_the_same_requests(served):
+    def requests_of(seed: int) -> list[tuple[str, str, bytes]]:
+        options = VerifyOptions(
+            served["adapter"],
+            signing_key=KEY,
+            known=[("email", served["emails"][0])],
+            max_examples=15,
+            seed=seed,
+        )
+        return [(r.method, r.url, r.body) for r in run(options).requests]
+
+    first, second, other = requests_of(5), requests_of(5), requests_of(6)
+    assert first == second
+    assert first != other
+
+
+def test_reports_validate_and_never_contain_secrets(lookupkit, served, tmp_path):
+    password, token = "basic-pass-93kq", "header-token-x81z"
+    paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "junit", "html")}
+    result, _ = verify(
+        lookupkit,
+        served["adapter"],
+        "--signing-key",
+        KEY,
+        "--basic-auth",
+        f"gladly:{password}",
+        "--header",
+        f"X-Api-Token: {token}",
+        *known(served),
+        "--max-examples",
+        "10",
+        *[arg for kind, path in paths.items() for arg in ("--report", f"{kind}:{path}")],
+    )
+    assert (
+        result.returncode == 1
+    )  # the adapter does not check Basic credentials: security.basic-auth
+    document = json.loads(paths["json"].read_text())
+    jsonschema.validate(document, json.loads(REPORT_SCHEMA.read_text()))
+    assert "security.basic-auth" in {f["rule"] for f in document["findings"]}
+    assert all(
+        f["reproduce"].startswith("GLADLY_SIGNING_KEY=... ")
+        for f in document["findings"]
+        if f.get("reproduce")
+    )
+    suite = ET.parse(paths["junit"]).getroot()
+    names = {case.get("name") for case in suite.iter("testcase")}
+    assert {"security.basic-auth", "profile.external-id"} <= names
+    assert suite.get("failures") == str(len(suite.findall(".//failure")))
+    page = paths["html"].read_text()
+    assert page.startswith("<!doctype html>")
+    assert "Missing or wrong Basic credentials are rejected" in page
+    assert "<script" not in page
+    for text in [result.stdout, result.stderr] + [p.read_text() for p in paths.values()]:
+        for secret in (KEY, password, token):
+            assert secret not in text
+
+
+# -- purpose-built servers -----------------------------------------------------------------------
+
+Behaviour = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Behaviour], str]]:
+    """A plain TCP server on loopback whose answers a test writes byte by byte."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    servers: list[asyncio.Server] = []
+
+    def start(behaviour: Behaviour) -> str:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                if not getattr(behaviour, "eager", False):
+                    await reader.readuntil(b"\r\n\r\n")
+                await behaviour(reader, writer)
+            except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+                pass
+            finally:
+                writer.close()
+
+        server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(handle, "127.0.0.1", 0), loop
+        ).result(10)
+        servers.append(server)
+        return f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+
+    yield start
+
+    async def shutdown() -> None:
+        for server in servers:
+            server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run_coroutine_threadsafe(shutdown(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+def respond(
+    status: str, body: bytes, headers: str = "Content-Type: application/json\r\n"
+) -> Behaviour:
+    async def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            f"HTTP/1.1 {status}\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        )
+        await writer.drain()
+
+    return behaviour
+
+
+async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(30)
+
+
+async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+    )
+    for _ in range(300):
+        writer.write(b" ")
+        await writer.drain()
+        await asyncio.sleep(0.1)
+
+
+async def huge(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    size = 100 * 1024 * 1024
+    writer.write(
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n".encode()
+    )
+    chunk = b"x" * (1024 * 1024)
+    for _ in range(100):
+        writer.write(chunk)
+        await writer.drain()
+
+
+async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.transport.abort()
+
+
+def fast(url: str, **extra: Any) -> VerifyOptions:
+    return VerifyOptions(
+        url, signing_key=KEY, max_examples=3, request_timeout=1.0, time_budget=20.0, **extra
+    )
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "rule"),
+    [
+        (drip, "envelope.latency-timeout"),
+        (huge, "envelope.complete-answer"),
+        (respond("200 OK", b'{"results": [\xff\xfe]}'), "envelope.json-object"),
+        (respond("302 Found", b"", "Location: /\r\n"), "envelope.http-status"),
+        (
+            respond(
+                "500 Internal Server Error",
+                b'Traceback (most recent call last):\n  File "app.py", line 3',
+            ),
+            "security.error-leak",
+        ),
+        (respond("200 OK", b'{"results": []}'), "security.rejects-unsigned"),
+        (respond("200 OK", b'{"results": []}'), "robustness.rejects-invalid"),
+    ],
+)
+def test_hostile_adapters_become_findings_in_bounded_time(raw_server, behaviour, rule):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    report = run(fast(raw_server(behaviour)))
+    assert time.monotonic() - started < 40
+    assert rule in {o.finding.rule for o in report.observations if o.finding.severity == "error"}
+    assert (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    ) / 1024 < 100  # MB: the 100 MB body is capped
+
+
+@pytest.mark.parametrize("behaviour", [silent, reset])
+def test_adapters_that_never_answer_are_unreachable(raw_server, behaviour):
+    started = time.monotonic()
+    with pytest.raises(Unreachable):
+        run(fast(raw_server(behaviour)))
+    assert time.monotonic() - started < 10
+
+
+def test_cli_exit_2_for_silent_and_tls_mismatch(lookupkit, raw_server):
+    url = raw_server(silent)
+    result, elapsed = verify(lookupkit, url, "--request-timeout", "1")
+    assert result.returncode == 2
+    assert "did not answer" in result.stderr
+    assert elapsed < 15
+    eager = respond("200 OK", b'{"results": []}')
+    eager.eager = True  # type: ignore[attr-defined]  # answers before reading: a TLS client hello gets plain HTTP
+    result, _ = verify(
+        lookupkit, raw_server(eager).replace("http://", "https://"), "--request-timeout", "2"
+    )
+    assert result.returncode == 2
+    assert "TLS error" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["ftp://example.test/"], "URL"),
+        (["http://127.0.0.1:9/", "--known", "email"], "--known"),
+        (["http://127.0.0.1:9/", "--report", "pdf:/tmp/x"], "--report"),
+        (["http://127.0.0.1:9/", "--report", "json:/nonexistent/dir/r.json"], "--report"),
+        (["http://127.0.0.1:9/", "--profile", "gold"], "--profile"),
+        (["http://127.0.0.1:9/", "--header", "broken"], "--header"),
+    ],
+)
+def test_verify_usage_errors_exit_2_with_one_line(lookupkit, args, needle):
+    result, _ = verify(lookupkit, *args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert needle in result.stderr
+
+
+def test_pytest_plugin_runs_the_suite(served, tmp_path):
+    import sys
+
+    set_mutant(served, "no-carrier")
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "-o",
+                "addopts=",
+                "--rootdir",
+                str(tmp_path),
+                str(tmp_path),
+                "--lookup-url",
+                served["adapter"],
+                "--lookup-signing-key",
+                KEY,
+                "--lookup-known",
+                f"email={served['emails'][0]}",
+                "--lookup-profile",
+                "sidekick",
+                "--lookup-max-examples",
+                "5",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    finally:
+        set_mutant(served, None)
+    assert result.returncode == 1
+    assert "FAILED ::lookup-contract[fulfillment.sidekick-fields]" in result.stdout
+    assert re.search(r"1 failed, \d+ passed", result.stdout)
+    assert KEY not in result.stdout
