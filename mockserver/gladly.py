@@ -26,6 +26,7 @@ from contracts.exchange import NOT_JSON, Exchange
 from contracts.formats import is_e164, is_email, phone_digits
 from contracts.gladly import gladly_request
 from contracts.rules import Finding
+from contracts.rules import Profile as RuleProfile
 from contracts.verify.engine import Report, VerifyOptions
 from contracts.verify.report import Redactor, reproduce
 from contracts.verify.transport import Sent
