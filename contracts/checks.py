@@ -100,7 +100,7 @@ def response_has_results_array(ex: Exchange) -> Iterator[Violation]:
 def response_leaks_nothing(ex: Exchange) -> Iterator[Violation]:
     text = ex.text if ex.text is not None else json.dumps(ex.response, ensure_ascii=False)
     for secret in ex.secrets:
-        if len(secret) >= 4 and secret in text:
+        if len(secret) >= 8 and secret in text:
             yield Violation(
                 R.ERROR_LEAK,
                 "",

@@ -23,7 +23,7 @@ from contracts.exchange import KINDS, Exchange, LookupKind
 from contracts.rules import PROFILES, Finding, Profile
 from contracts.signing import QueryForm, gladly_headers, parse_time, sign_headers
 
-__all__ = ["InputError", "check", "read_input", "run", "sign"]
+__all__ = ["InputError", "check", "parse_header", "read_input", "run", "sign", "validated"]
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -183,7 +183,7 @@ def check(
     ctx.exit(1 if errors else 0)
 
 
-def _parse_header(value: str) -> tuple[str, str]:
+def parse_header(value: str) -> tuple[str, str]:
     name, sep, content = value.partition(":")
     name = name.strip()
     if not sep or not _HEADER_NAME.match(name):
@@ -202,7 +202,7 @@ def _parse_basic_auth(value: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2] if len(parts) == 3 else ""
 
 
-def _validate(parser: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+def validated(parser: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if value is None:
             return None
@@ -235,7 +235,7 @@ def _check_time(value: str) -> str:
     "--time",
     "time_",
     metavar="YYYYMMDDTHHMMSSZ",
-    callback=_validate(_check_time),
+    callback=validated(_check_time),
     help="Gladly-Time to sign with; default now.",
 )
 @click.option(
@@ -251,13 +251,13 @@ def _check_time(value: str) -> str:
     "headers",
     multiple=True,
     metavar="'Name: value'",
-    callback=_validate(_parse_header),
+    callback=validated(parse_header),
     help="Add a header, or replace a generated one of the same name. Repeatable.",
 )
 @click.option(
     "--basic-auth",
     metavar="USER:PASS[:REALM]",
-    callback=_validate(_parse_basic_auth),
+    callback=validated(_parse_basic_auth),
     help="Add Authorization and WWW-Authenticate as Gladly does.",
 )
 @click.option(

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from contracts.cli import InputError, check, run, sign
+from contracts.cli import InputError, check, parse_header, run, sign, validated
 from contracts.verify.cli import verify
 from generators.cli import generate
 
@@ -43,7 +43,7 @@ def _basic(value: str | None) -> tuple[str, str] | None:
 
 
 @cli.command()
-@click.argument("role", type=click.Choice(["oms", "adapter", "all"]), default="all")
+@click.argument("role", type=click.Choice(["oms", "adapter", "gladly", "all"]), default="all")
 @click.option(
     "--db",
     default="lookupkit.sqlite3",
@@ -93,6 +93,29 @@ def _basic(value: str | None) -> tuple[str, str] | None:
     show_default=True,
     help="Platform rate limits on the OMS.",
 )
+@click.option("--adapter", "adapter_url", metavar="URL", help="The adapter 'serve gladly' calls.")
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'Name: value'",
+    callback=validated(parse_header),
+    help="A header the fake Gladly sends (and signs) on every request. Repeatable.",
+)
+@click.option(
+    "--search-attribute",
+    "search_attributes",
+    multiple=True,
+    metavar="NAME",
+    help="Search Query Attributes of the fake Gladly's app (default: email).",
+)
+@click.option(
+    "--result-column",
+    "result_columns",
+    multiple=True,
+    metavar="NAME",
+    help="Search Results Attributes shown as columns (default: name, externalCustomerId, emails).",
+)
 @click.option(
     "--cache-ttl",
     type=click.FloatRange(0, 3600),
@@ -114,6 +137,10 @@ def serve(
     basic_auth: str | None,
     mutant: str | None,
     rate_limit: bool,
+    adapter_url: str | None,
+    headers: tuple[tuple[str, str], ...],
+    search_attributes: tuple[str, ...],
+    result_columns: tuple[str, ...],
     cache_ttl: float,
 ) -> None:
     """Serve the fake OMS, the reference adapter, or both, until Ctrl-C."""
@@ -142,6 +169,7 @@ def serve(
             mutant=mutant,
             rate_limit=rate_limit,
             cache_ttl=cache_ttl,
+            gladly=(adapter_url, dict(headers), search_attributes, result_columns),
         )
     )
 
@@ -162,6 +190,12 @@ async def _serve(
     mutant: str | None,
     rate_limit: bool,
     cache_ttl: float = 5.0,
+    gladly: tuple[str | None, dict[str, str], tuple[str, ...], tuple[str, ...]] = (
+        None,
+        {},
+        (),
+        (),
+    ),
 ) -> None:
     from mockserver import mutants, oms
     from mockserver.adapter import AdapterConfig
@@ -197,6 +231,32 @@ async def _serve(
                 host=host,
                 port=port + 1 if role == "all" and port else port,
             )
+        if role in ("gladly", "all"):
+            from mockserver.gladly import GladlyConfig, create_app
+
+            adapter_url, custom, attributes, columns = gladly
+            target = adapter_url or (
+                running.urls["adapter"] + "/" if "adapter" in running.urls else None
+            )
+            if target is None:
+                raise click.BadParameter(
+                    "'serve gladly' needs the adapter's URL", param_hint="--adapter"
+                )
+            settings = GladlyConfig(
+                target,
+                signing_key=signing_key,
+                basic_auth=basic_auth,
+                headers=custom,
+                search_attributes=attributes or ("email",),
+                result_columns=columns or ("name", "externalCustomerId", "emails"),
+            )
+            await start(
+                running,
+                "gladly",
+                create_app(settings),
+                host=host,
+                port=port + 2 if role == "all" and port else port,
+            )
     except OSError as exc:
         await stop(running)
         store.close()
@@ -228,14 +288,19 @@ def _announce(urls: dict[str, str], store: object, signed: bool, mutant: str | N
         )
         click.echo(f"  BigCommerce  {urls['oms']}/stores/lookupkit/v2/  (X-Auth-Token)")
         click.echo(f"  Magento      {urls['oms']}/rest/V1/  (Authorization: Bearer)")
+    if "gladly" in urls:
+        click.echo(
+            f"Fake Gladly    {urls['gladly']}/  (agent desktop, Sidekick, debugger; JSON API under /api)"
+        )
     if "adapter" in urls:
         note = "signed requests only" if signed else "no signing key: unsigned requests accepted"
         click.echo(
             f"Adapter        {urls['adapter']}/  ({note}{'; mutant ' + mutant if mutant else ''})"
         )
-    for url in urls.values():
-        click.echo(f"Admin          {url}/_mock/requests, /_mock/faults, /_mock/reset")
-        break
+    for role in ("oms", "adapter"):
+        if role in urls:
+            click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")
+            break
     if "oms" in urls:
         click.echo("Customers to try:")
         for c in store.known_customers(5):

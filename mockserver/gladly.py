@@ -243,7 +243,13 @@ def _resolve(base: str, url: str) -> str:
 
 
 async def call_adapter(
-    state: State, kind: str, method: str, url: str, body: Any = None, *, profile: RuleProfile = "agent"
+    state: State,
+    kind: str,
+    method: str,
+    url: str,
+    body: Any = None,
+    *,
+    profile: RuleProfile = "agent",
 ) -> dict[str, Any]:
     """One signed request to the adapter, recorded for the debugger with its findings."""
     config = state.config

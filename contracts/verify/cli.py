@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from contracts.cli import InputError, _parse_header, _validate
+from contracts.cli import InputError, parse_header, validated
 from contracts.rules import PROFILES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 
@@ -67,14 +67,14 @@ def _basic(value: str | None) -> tuple[str, str] | None:
     "headers",
     multiple=True,
     metavar="'Name: value'",
-    callback=_validate(_parse_header),
+    callback=validated(parse_header),
     help="An admin-configured header sent (and signed) on every request. Repeatable.",
 )
 @click.option(
     "--known",
     multiple=True,
     metavar="FIELD=VALUE",
-    callback=_validate(_known),
+    callback=validated(_known),
     help="A customer your adapter knows: email=..., phone=..., externalCustomerId=..., or a search attribute.",
 )
 @click.option(
@@ -113,7 +113,7 @@ def _basic(value: str | None) -> tuple[str, str] | None:
     "reports",
     multiple=True,
     metavar="KIND:PATH",
-    callback=_validate(_report),
+    callback=validated(_report),
     help="junit:PATH, json:PATH or html:PATH. Repeatable.",
 )
 @click.pass_context

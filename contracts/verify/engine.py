@@ -29,6 +29,7 @@ from contracts.verify.transport import Received, Sent, Transport
 __all__ = ["Observation", "Report", "Unreachable", "VerifyOptions", "run"]
 
 UNKNOWN_ID = "lookupkit-no-such-customer-0"
+MIN_SECRET = 8
 GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"
 
 
@@ -59,7 +60,8 @@ class VerifyOptions:
     def secrets(self) -> tuple[str, ...]:
         values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
         values += [v for k, v in self.headers.items() if _secret_header(k)]
-        return tuple(v for v in values if len(v) >= 4)
+        # Shorter values would match innocent text ("demo" in "lookupkit-demo"); keys should be long anyway.
+        return tuple(v for v in values if len(v) >= MIN_SECRET)
 
 
 def _secret_header(name: str) -> bool:
