@@ -380,7 +380,7 @@ async function refreshDebugger() {
 
 function showExchange(x) {
   const headers = (h) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join("\n");
-  $("#exchange").replaceChildren(
+  $("#exchange").replaceChildren(el("div", {},
     el("div", { class: "row", style: "display:flex;gap:8px;align-items:center" }, el("b", { text: `${x.method} ${x.url}` }),
       el("button", { class: "ghost", text: "Copy reproduce command", "data-test": "copy-reproduce", onclick: async (e) => {
         try { await navigator.clipboard.writeText(x.reproduce); e.target.textContent = "Copied"; } catch { e.target.textContent = "Select it below"; }
@@ -389,7 +389,7 @@ function showExchange(x) {
     x.findings.map((f) => el("div", { class: `finding ${f.severity}`, "data-test": "finding" }, el("b", { text: `${f.severity.toUpperCase()} ${f.rule}` }), ` at ${f.path || "(root)"}`, el("div", { text: f.message.split("\n")[0] }))),
     el("div", { class: "pair" }, el("div", {}, "Request", el("pre", { text: `${headers(x.requestHeaders)}\n\n${x.requestBody}` })),
       el("div", {}, `Response ${x.status ?? ""} in ${x.elapsedMs} ms`, el("pre", { text: `${headers(x.responseHeaders)}\n\n${x.responseBody}` }))),
-    el("div", {}, "Reproduce", el("pre", { "data-test": "reproduce", text: x.reproduce || "(body too large to inline)" })));
+    el("div", {}, "Reproduce", el("pre", { "data-test": "reproduce", text: x.reproduce || "(body too large to inline)" }))));
 }
 
 // -- wiring -----------------------------------------------------------------------------------------
