@@ -170,7 +170,8 @@ async def new_profile(http, gladly_url: str, **fields: Any) -> dict[str, Any]:
         http, "POST", gladly_url + "/api/profiles", {"name": "Test Person"} | fields
     )
     assert status == 201, body
-    return body
+    profile: dict[str, Any] = body
+    return profile
 
 
 async def test_api_autolink_then_detailed_lookup(servers, http, gladly_url):
