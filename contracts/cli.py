@@ -23,7 +23,16 @@ from contracts.exchange import KINDS, Exchange, LookupKind
 from contracts.rules import PROFILES, Finding, Profile
 from contracts.signing import QueryForm, gladly_headers, parse_time, sign_headers
 
-__all__ = ["InputError", "check", "parse_header", "read_input", "run", "sign", "validated"]
+__all__ = [
+    "InputError",
+    "check",
+    "parse_header",
+    "read_input",
+    "run",
+    "sign",
+    "user_password",
+    "validated",
+]
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -193,6 +202,16 @@ def parse_header(value: str) -> tuple[str, str]:
             f"header {name!r} has a line break in its value", param_hint="--header"
         )
     return name, content.strip()
+
+
+def user_password(value: str | None) -> tuple[str, str] | None:
+    """``--basic-auth USER:PASS`` as (user, password); None when the option is absent."""
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user:
+        raise click.BadParameter("expected USER:PASS", param_hint="--basic-auth")
+    return user, password
 
 
 def _parse_basic_auth(value: str) -> tuple[str, str, str]:

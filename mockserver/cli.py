@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from contracts.cli import InputError, check, parse_header, run, sign, validated
+from contracts.cli import InputError, check, parse_header, run, sign, user_password, validated
 from contracts.verify.cli import verify
 from generators.cli import generate
 
@@ -31,15 +31,6 @@ cli.add_command(check)
 cli.add_command(sign)
 cli.add_command(generate)
 cli.add_command(verify)
-
-
-def _basic(value: str | None) -> tuple[str, str] | None:
-    if value is None:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user:
-        raise click.BadParameter("expected USER:PASS", param_hint="--basic-auth")
-    return user, password
 
 
 @cli.command()
@@ -165,7 +156,7 @@ def serve(
             token=oms_token or DEFAULT_TOKEN,
             oms_url=oms_url,
             signing_key=signing_key,
-            basic_auth=_basic(basic_auth),
+            basic_auth=user_password(basic_auth),
             mutant=mutant,
             rate_limit=rate_limit,
             cache_ttl=cache_ttl,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from contracts.cli import InputError, parse_header, validated
+from contracts.cli import InputError, parse_header, user_password, validated
 from contracts.rules import PROFILES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 
@@ -41,15 +41,6 @@ def _report(value: str) -> tuple[str, str]:
             f"cannot write {path!r} (is the folder there and writable?)", param_hint="--report"
         )
     return kind, path
-
-
-def _basic(value: str | None) -> tuple[str, str] | None:
-    if value is None:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user:
-        raise click.BadParameter("expected USER:PASS", param_hint="--basic-auth")
-    return user, password
 
 
 @click.command()
@@ -144,7 +135,7 @@ def verify(
     options = VerifyOptions(
         url=url,
         signing_key=signing_key or None,
-        basic_auth=_basic(basic_auth),
+        basic_auth=user_password(basic_auth),
         headers=dict(headers),
         known=list(known),
         search_attributes=search_attributes or ("email",),
