@@ -312,6 +312,16 @@ class Verifier:
             if received.status == 200:
                 self.lookup(f"{scenario}: detailed lookup after the action", _detailed(customer_id))
 
+    def documented_examples(self) -> None:
+        """The request examples of the OpenAPI document, sent as they are (Schemathesis' examples phase)."""
+        from contracts.spec import load_spec
+
+        operation = load_spec()["paths"]["/"]["post"]
+        examples = operation["requestBody"]["content"]["application/json"].get("examples", {})
+        for name, example in examples.items():
+            if not self.out_of_time():
+                self.lookup(f"documented example {name!r}", example["value"])
+
     # -- probes ---------------------------------------------------------------------------------
 
     def security(self, customer_id: str) -> None:
@@ -668,6 +678,8 @@ def run(
             progress("robustness probes")
             verifier.robustness()
         if "fuzz" in phases and not verifier.out_of_time():
+            progress("the OpenAPI document's request examples")
+            verifier.documented_examples()
             progress(
                 f"fuzzing ({options.max_examples} positive and {options.max_examples} negative lookups)"
             )
