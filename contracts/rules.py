@@ -116,6 +116,8 @@ LATENCY_TIMEOUT = _r("envelope.latency-timeout", "EEE", "The adapter answers wit
                      "Gladly stops waiting after 15 s: return fewer transactions or answer from a cache")
 COMPLETE_ANSWER = _r("envelope.complete-answer", "EEE", "Every request gets a complete HTTP answer",
                      "answer every request in full: no dropped connections, no bodies over 5 MiB, valid TLS")
+RESPONSE_SCHEMA = _r("envelope.response-schema", "EEE", "Answers validate against the documented response schema",
+                     "compare the answer with contracts/spec/schemas/lookup-response.json (Schemathesis' check)")
 JSON_OBJECT = _r("envelope.json-object", "EEE", "The response body is a JSON object",
                  "answer with a JSON object such as {\"results\": [...]}")
 RESULTS_ARRAY = _r("envelope.results-array", "EEE", "The response has a 'results' array",

@@ -12,6 +12,7 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -402,3 +403,63 @@ def test_pytest_plugin_runs_the_suite(served, tmp_path):
     assert "FAILED ::lookup-contract[fulfillment.sidekick-fields]" in result.stdout
     assert re.search(r"1 failed, \d+ passed", result.stdout)
     assert KEY not in result.stdout
+
+
+def test_schemathesis_schema_check_runs_on_fuzzed_answers(served):
+    set_mutant(served, "null-results")
+    try:
+        report = run(VerifyOptions(served["adapter"], signing_key=KEY, max_examples=5, seed=2))
+    finally:
+        set_mutant(served, None)
+    schema = [o for o in report.observations if o.finding.rule == "envelope.response-schema"]
+    assert schema
+    assert schema[0].scenario.startswith("fuzzing")
+    assert "null" in schema[0].finding.message
+
+
+def test_catalogue_runs_as_a_schemathesis_check(served, tmp_path, lookupkit):
+    import os
+    import sys
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(__import__("contracts.spec", fromlist=["load_spec"]).load_spec()))
+    args = [
+        "all",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--no-rate-limit",
+        "--customers",
+        "5",
+        "--mutant",
+        "numeric-id",
+    ]
+    with serving(lookupkit, *args) as (_, urls, _lines):
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
+                str(spec),
+                "--url",
+                urls["adapter"],
+                "--include-operation-id",
+                "lookup",
+                "--max-examples",
+                "10",
+                "--checks",
+                "lookup_adapter_contract",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+            env=os.environ
+            | {
+                "SCHEMATHESIS_HOOKS": "contracts.schemathesis_checks",
+                "LOOKUPKIT_PROFILE": "sidekick",
+            },
+        )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "lookup_adapter_contract" in result.stdout
+    assert "[profile.external-id]" in result.stdout

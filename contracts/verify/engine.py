@@ -523,13 +523,13 @@ class Verifier:
         @given(case=strategy)
         def run_one(case: Any) -> None:
             if not self.out_of_time():
-                self.fuzz_one(scenario, case.body, positive=positive)
+                self.fuzz_one(scenario, case.body, positive=positive, case=case)
 
         if self.options.seed is not None:
             run_one = hypothesis_seed(self.options.seed)(run_one)
         run_one()
 
-    def fuzz_one(self, scenario: str, body: Any, *, positive: bool) -> None:
+    def fuzz_one(self, scenario: str, body: Any, *, positive: bool, case: Any = None) -> None:
         try:
             raw = gladly_json(body)
         except (TypeError, ValueError):
@@ -560,10 +560,49 @@ class Verifier:
                 )
             )
         violations += response_leaks_nothing(self.exchange(body, received))
+        if case is not None and received.status == 200 and not received.error:
+            violations += schemathesis_schema_check(case, sent, received)
         if not self.record(scenario, violations, sent, received) and self.options.fuzz_database:
             raise ContractViolation.from_findings(
                 [o.finding for o in self.report.observations[-len(violations) :]]
             )
+
+
+def schemathesis_schema_check(case: Any, sent: Sent, received: Received) -> list[Violation]:
+    """Schemathesis' own response_schema_conformance check, run on what our transport received."""
+    import requests
+    from schemathesis.core.transport import Response
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    request = requests.Request(
+        sent.method, sent.url, headers=sent.headers, data=sent.body
+    ).prepare()
+    response = Response(
+        status_code=received.status or 0,
+        headers={k.lower(): [v] for k, v in received.headers.items()},
+        content=received.body,
+        request=request,
+        elapsed=received.elapsed,
+        message="OK",
+        encoding="utf-8",
+        http_version="1.1",
+        verify=True,
+    )
+    try:
+        case.validate_response(response, checks=[response_schema_conformance], headers=sent.headers)
+    except (AssertionError, BaseExceptionGroup) as exc:  # Schemathesis raises a FailureGroup
+        failures = getattr(exc, "exceptions", [exc])
+        return [
+            Violation(
+                R.RESPONSE_SCHEMA,
+                "",
+                "an answer valid against the documented schema",
+                str(getattr(f, "message", f)).strip().split("\n")[0][:200],
+            )
+            for f in failures
+            if "schema" in str(getattr(f, "title", "")).lower()
+        ]
+    return []
 
 
 EVIDENCE_LIMIT = 64 * 1024
