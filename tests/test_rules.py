@@ -395,6 +395,12 @@ CASES = [
         lambda p: judge([], p),
     ),
     Case(
+        "envelope.response-schema",
+        "EEE",
+        lambda p: judge([Violation(R.RESPONSE_SCHEMA, "", "a valid body", "results: null")], p),
+        lambda p: judge([], p),
+    ),
+    Case(
         "lookup.finds-known-customer",
         "WEE",
         lambda p: judge([Violation(R.FINDS_KNOWN, "", "1 result", "0")], p),
