@@ -110,7 +110,13 @@ def test_conforming_reference_adapter_passes_sidekick_quickly(lookupkit, served,
     assert elapsed < 60
     assert any(s["name"].startswith("action") and s["passed"] for s in document["run"]["scenarios"])
     names = {s["name"] for s in document["run"]["scenarios"]}
-    assert {"documented example 'autoLink'", "documented example 'detailed'"} <= names
+    assert {
+        "documented example 'autoLink'",
+        "documented example 'detailed'",
+        "coverage: negative lookups",
+        "fuzzing: positive lookups",
+        "fuzzing: negative lookups",
+    } <= names
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))

@@ -503,6 +503,38 @@ class Verifier:
                 operation.as_strategy(generation_mode=mode), mode is GenerationMode.POSITIVE
             )
 
+    def coverage(self) -> None:
+        """Schemathesis' coverage phase: boundary and type-breaking variants of every field.
+
+        Only POST cases are sent: methods Gladly never uses are not the adapter's contract.
+        """
+        import schemathesis
+        from schemathesis.generation.modes import GenerationMode
+
+        from contracts.spec import load_spec
+
+        schema = schemathesis.openapi.from_dict(load_spec())
+        operation = next(r.ok() for r in schema.get_all_operations() if r.ok().label == "POST /")  # type: ignore[union-attr]
+        cases = schema.iter_coverage_cases(
+            operation,
+            generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=operation),
+        )
+        for case in cases:
+            if self.out_of_time():
+                break
+            if case.method != "POST":
+                continue
+            positive = (
+                case.meta is not None and case.meta.generation.mode is GenerationMode.POSITIVE
+            )
+            self.fuzz_one(
+                f"coverage: {'positive' if positive else 'negative'} lookups",
+                case.body,
+                positive=positive,
+                case=case,
+            )
+
     def _fuzz_mode(self, strategy: Any, positive: bool) -> None:
         from hypothesis import HealthCheck, Phase, given, settings
         from hypothesis import seed as hypothesis_seed
@@ -719,6 +751,8 @@ def run(
         if "fuzz" in phases and not verifier.out_of_time():
             progress("the OpenAPI document's request examples")
             verifier.documented_examples()
+            progress("Schemathesis' coverage phase")
+            verifier.coverage()
             progress(
                 f"fuzzing ({options.max_examples} positive and {options.max_examples} negative lookups)"
             )
