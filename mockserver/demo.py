@@ -2,7 +2,8 @@
 
 Starts the fake OMS and the reference adapter on free loopback ports, plays Gladly against the
 adapter (auto-link, detailed lookup, an action, the refresh), checks every answer against the
-rule catalogue in the sidekick profile, then shows a mutant being caught.
+rule catalogue in the sidekick profile, shows a mutant being caught, then runs ``lookupkit verify``
+(scenarios, probes, coverage and fuzzing) against the adapter.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import aiohttp
 from contracts.checks import evaluate
 from contracts.exchange import Exchange
 from contracts.gladly import gladly_request
+from contracts.verify.engine import VerifyOptions, run
+from contracts.verify.report import summary_table
 from mockserver import mutants, oms
 from mockserver.adapter import AdapterConfig
 from mockserver.runner import Running, start, stop
@@ -104,13 +107,27 @@ async def main() -> int:
         status, body = await _gladly(http, adapter_url + "/", detailed)
         caught = _report("detailed lookup", detailed, status, body)
         store.settings["mutant"] = None
+    print(
+        f"\n$ lookupkit verify {adapter_url}/ --known email={customer['email']} --profile sidekick"
+    )
+    options = VerifyOptions(
+        adapter_url + "/", signing_key=KEY, known=[("email", customer["email"])], profile="sidekick"
+    )
+    report = await asyncio.to_thread(
+        run, options
+    )  # the verifier is synchronous; the servers keep serving
+    print(summary_table(report))
     await stop(running)
-    ok = problems == 0 and caught > 0
+    ok = problems == 0 and caught > 0 and report.errors == 0
     print(
         "\nDemo",
         "finished: the reference adapter conforms, and the mutant was caught." if ok else "FAILED.",
     )
-    print(json.dumps({"conformingErrors": problems, "mutantErrors": caught}))
+    print(
+        json.dumps(
+            {"conformingErrors": problems, "mutantErrors": caught, "verifyErrors": report.errors}
+        )
+    )
     return 0 if ok else 1
 
 
