@@ -232,6 +232,18 @@ def validated(parser: Callable[[str], Any]) -> Callable[[click.Context, click.Pa
     return callback
 
 
+def header_option(help_text: str) -> Callable[[Any], Any]:
+    """The repeatable ``--header 'Name: value'`` option, parsed and checked."""
+    return click.option(
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="'Name: value'",
+        callback=validated(parse_header),
+        help=help_text,
+    )
+
+
 def _check_time(value: str) -> str:
     try:
         parse_time(value)
@@ -265,14 +277,7 @@ def _check_time(value: str) -> str:
 )
 @click.option("--url", default="http://127.0.0.1:8701/", show_default=True, help="The adapter URL.")
 @click.option("--body-file", metavar="FILE|-", help="The exact body bytes (required for POST).")
-@click.option(
-    "--header",
-    "headers",
-    multiple=True,
-    metavar="'Name: value'",
-    callback=validated(parse_header),
-    help="Add a header, or replace a generated one of the same name. Repeatable.",
-)
+@header_option("Add a header, or replace a generated one of the same name. Repeatable.")
 @click.option(
     "--basic-auth",
     metavar="USER:PASS[:REALM]",

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from contracts.cli import InputError, check, parse_header, run, sign, user_password, validated
+from contracts.cli import InputError, check, header_option, run, sign, user_password
 from contracts.verify.cli import verify
 from generators.cli import generate
 
@@ -85,14 +85,7 @@ cli.add_command(verify)
     help="Platform rate limits on the OMS.",
 )
 @click.option("--adapter", "adapter_url", metavar="URL", help="The adapter 'serve gladly' calls.")
-@click.option(
-    "--header",
-    "headers",
-    multiple=True,
-    metavar="'Name: value'",
-    callback=validated(parse_header),
-    help="A header the fake Gladly sends (and signs) on every request. Repeatable.",
-)
+@header_option("A header the fake Gladly sends (and signs) on every request. Repeatable.")
 @click.option(
     "--search-attribute",
     "search_attributes",

@@ -335,6 +335,14 @@ def _fake_report(config: GladlyConfig) -> Report:
     )
 
 
+async def _lookup(
+    state: State, kind: str, level: str, query: dict[str, Any], *, profile: RuleProfile = "agent"
+) -> dict[str, Any]:
+    """Send one lookup envelope, as Gladly does for ``kind``, and record it."""
+    body = {"lookupLevel": level, "query": query, "uniqueMatchRequired": level == "DETAILED"}
+    return await call_adapter(state, kind, "POST", state.config.adapter_url, body, profile=profile)
+
+
 def _results(record: dict[str, Any]) -> list[Any]:
     """The results of a lookup answer, or an ApiError saying plainly what the adapter did instead."""
     if record["error"]:
@@ -433,13 +441,7 @@ async def autolink(request: web.Request) -> web.Response:
     if profile.phones:
         query["phones"] = profile.phones
     query |= profile.custom_attributes
-    record = await call_adapter(
-        state,
-        "auto-link",
-        "POST",
-        state.config.adapter_url,
-        {"lookupLevel": "BASIC", "query": query, "uniqueMatchRequired": False},
-    )
+    record = await _lookup(state, "auto-link", "BASIC", query)
     linked, reason = autolink_decision(profile, _results(record))
     if linked:
         await _detailed(state, profile, linked)
@@ -465,13 +467,7 @@ async def search(request: web.Request) -> web.Response:
         raise ApiError(
             400, f"Fill in at least one of: {', '.join(state.config.search_attributes)}.", "query"
         )
-    record = await call_adapter(
-        state,
-        "basic-search",
-        "POST",
-        state.config.adapter_url,
-        {"lookupLevel": "BASIC", "query": query, "uniqueMatchRequired": False},
-    )
+    record = await _lookup(state, "basic-search", "BASIC", query)
     rows = []
     for result in _results(record):
         if not isinstance(result, dict):
@@ -500,13 +496,7 @@ async def _detailed(state: State, profile: Profile, external_id: str) -> dict[st
         "emails": profile.emails,
         "phones": profile.phones,
     } | profile.custom_attributes
-    record = await call_adapter(
-        state,
-        "detailed",
-        "POST",
-        state.config.adapter_url,
-        {"lookupLevel": "DETAILED", "query": query, "uniqueMatchRequired": True},
-    )
+    record = await _lookup(state, "detailed", "DETAILED", query)
     results = _results(record)
     if len(results) != 1 or not isinstance(results[0], dict):
         raise ApiError(
@@ -614,31 +604,17 @@ async def wismo(request: web.Request) -> web.Response:
     if not isinstance(email, str) or not is_email(email):
         raise ApiError(400, "That doesn't look like an email address.", "email")
     shopper = Profile("sidekick-" + secrets.token_hex(4), "", [email.strip()], [], {})
-    record = await call_adapter(
-        state,
-        "wismo",
-        "POST",
-        state.config.adapter_url,
-        {
-            "lookupLevel": "BASIC",
-            "query": {"emails": shopper.emails, "id": shopper.id},
-            "uniqueMatchRequired": False,
-        },
-        profile="sidekick",
+    record = await _lookup(
+        state, "wismo", "BASIC", {"emails": shopper.emails, "id": shopper.id}, profile="sidekick"
     )
     linked, reason = autolink_decision(shopper, _results(record))
     if not linked:
         return web.json_response({"found": False, "reason": reason, "exchange": record["id"]})
-    record = await call_adapter(
+    record = await _lookup(
         state,
         "wismo",
-        "POST",
-        state.config.adapter_url,
-        {
-            "lookupLevel": "DETAILED",
-            "query": {"externalCustomerId": linked, "emails": shopper.emails},
-            "uniqueMatchRequired": True,
-        },
+        "DETAILED",
+        {"externalCustomerId": linked, "emails": shopper.emails},
         profile="sidekick",
     )
     results = _results(record)

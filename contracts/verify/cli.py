@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from contracts.cli import InputError, parse_header, user_password, validated
+from contracts.cli import InputError, header_option, user_password, validated
 from contracts.rules import PROFILES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 
@@ -53,14 +53,7 @@ def _report(value: str) -> tuple[str, str]:
     help="The app's signing key; every request is signed with it (never printed).",
 )
 @click.option("--basic-auth", metavar="USER:PASS", help="Basic credentials configured for the app.")
-@click.option(
-    "--header",
-    "headers",
-    multiple=True,
-    metavar="'Name: value'",
-    callback=validated(parse_header),
-    help="An admin-configured header sent (and signed) on every request. Repeatable.",
-)
+@header_option("An admin-configured header sent (and signed) on every request. Repeatable.")
 @click.option(
     "--known",
     multiple=True,
