@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from contracts.signing import QueryForm, gladly_headers, sign_headers
 
-__all__ = ["gladly_json", "gladly_request", "target_of"]
+__all__ = ["gladly_json", "gladly_request", "resolve_url", "target_of"]
 
 _GO_ESCAPES = {
     "<": "\\u003c",
@@ -41,6 +41,14 @@ def target_of(url: str) -> str:
     """The request target the signature covers: path (``/`` when empty) plus ``?query``."""
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def resolve_url(base: str, url: str) -> str:
+    """An action's formUrl or actionUrl: absolute, or relative to the adapter URL's origin."""
+    if url.startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}{url if url.startswith('/') else '/' + url}"
 
 
 def gladly_request(

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, cast
 
 import click
 
+from contracts.cli import atomic_file
 from generators.build import MODES, TYPES, Mode
 from generators.dataset import VIEWS, DatasetOptions, View, records, today
 
@@ -64,24 +63,14 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     target = Path(path)
     if target.is_dir():
         raise click.BadParameter(f"{path!r} is a directory", param_hint="--out")
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent or "."
-        )
-    except OSError as exc:
-        raise click.BadParameter(
-            f"cannot write to {path!r}: {exc.strerror}", param_hint="--out"
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with ExitStack() as stack:
+        try:
+            handle = stack.enter_context(atomic_file(target))
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot write to {path!r}: {exc.strerror}", param_hint="--out"
+            ) from None
+        yield handle
 
 
 def _dump(value: Any) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -24,10 +23,10 @@ from contracts.actions import action_form_is_well_formed, submit_answer_is_docum
 from contracts.checks import evaluate, judge
 from contracts.exchange import NOT_JSON, Exchange
 from contracts.formats import is_e164, is_email, phone_digits
-from contracts.gladly import gladly_request
+from contracts.gladly import gladly_request, resolve_url
 from contracts.rules import Finding
 from contracts.rules import Profile as RuleProfile
-from contracts.verify.engine import Report, VerifyOptions
+from contracts.verify.engine import VerifyOptions
 from contracts.verify.report import Redactor, reproduce
 from contracts.verify.transport import Sent
 
@@ -235,13 +234,6 @@ def wismo_view(profile: dict[str, Any], now: datetime | None = None) -> dict[str
 # -- talking to the adapter ------------------------------------------------------------------------
 
 
-def _resolve(base: str, url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    parts = urlsplit(base)
-    return f"{parts.scheme}://{parts.netloc}{url if url.startswith('/') else '/' + url}"
-
-
 async def call_adapter(
     state: State,
     kind: str,
@@ -313,7 +305,10 @@ async def call_adapter(
         "elapsedMs": round(elapsed * 1000, 1),
         "error": error,
         "findings": [f.as_dict() | {"message": redact.text(f.message)} for f in findings],
-        "reproduce": reproduce(Sent(method, url, headers, raw), _fake_report(config)),
+        "reproduce": reproduce(
+            Sent(method, url, headers, raw),
+            VerifyOptions(config.adapter_url, basic_auth=config.basic_auth, headers=config.headers),
+        ),
     }
     state.exchanges.append(record)
     del state.exchanges[:-500]
@@ -327,12 +322,6 @@ def _secrets(config: GladlyConfig) -> tuple[str, ...]:
         basic_auth=config.basic_auth,
         headers=config.headers,
     ).secrets()
-
-
-def _fake_report(config: GladlyConfig) -> Report:
-    return Report(
-        VerifyOptions(config.adapter_url, basic_auth=config.basic_auth, headers=config.headers)
-    )
 
 
 async def _lookup(
@@ -540,7 +529,7 @@ async def action_form(request: web.Request) -> web.Response:
     if not isinstance(form_url, str) or not form_url:
         raise ApiError(400, "formUrl is required.", "formUrl")
     record = await call_adapter(
-        state, "action form", "GET", _resolve(state.config.adapter_url, form_url)
+        state, "action form", "GET", resolve_url(state.config.adapter_url, form_url)
     )
     if record["error"] or record["status"] != 200 or not isinstance(record["parsed"], dict):
         raise ApiError(
@@ -568,7 +557,7 @@ async def action_submit(request: web.Request) -> web.Response:
             400, "actionUrl (a string) and values (an object) are required.", "actionUrl"
         )
     record = await call_adapter(
-        state, "action submit", "POST", _resolve(state.config.adapter_url, action_url), values
+        state, "action submit", "POST", resolve_url(state.config.adapter_url, action_url), values
     )
     answer = record["parsed"] if isinstance(record["parsed"], dict) else {}
     result: dict[str, Any] = {"status": record["status"], "exchange": record["id"]}

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shlex
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
+from contracts.cli import atomic_file
 from contracts.rules import CATALOGUE, RULES
-from contracts.verify.engine import Observation, Report, _secret_header
+from contracts.verify.engine import Observation, Report, VerifyOptions, _secret_header
 from contracts.verify.transport import Received, Sent
 
 __all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
@@ -57,18 +56,16 @@ def _body(raw: bytes, redact: Redactor) -> str:
     return redact.text(text)
 
 
-def reproduce(sent: Sent, report: Report) -> str:
+def reproduce(sent: Sent, options: VerifyOptions) -> str:
     """A shell command that re-sends the request, re-signed with a fresh Gladly-Time."""
     if len(sent.body) > BODY_LIMIT:
         return ""  # too large to inline (the 2 MiB and deep-nesting probes say what they sent)
     parts = ["lookupkit", "sign", "--method", sent.method, "--url", sent.url, "--curl"]
-    for name, value in report.options.headers.items():
+    for name, value in options.headers.items():
         parts += ["--header", f"{name}: {REDACTED if _secret_header(name) else value}"]
     command = shlex.join(parts)
-    if report.options.basic_auth:
-        command += (
-            f' --basic-auth {shlex.quote(report.options.basic_auth[0])}:"$LOOKUPKIT_BASIC_PASSWORD"'
-        )
+    if options.basic_auth:
+        command += f' --basic-auth {shlex.quote(options.basic_auth[0])}:"$LOOKUPKIT_BASIC_PASSWORD"'
     if sent.method == "POST":
         body = sent.body.decode("utf-8", errors="replace")
         command = f"printf '%s' {shlex.quote(body)} | {command} --body-file -"
@@ -87,7 +84,7 @@ def _observation(o: Observation, report: Report, redact: Redactor) -> dict[str, 
             "headers": redact.headers(o.sent.headers),
             "body": _body(o.sent.body, redact),
         }
-        out["reproduce"] = redact.text(reproduce(o.sent, report))
+        out["reproduce"] = redact.text(reproduce(o.sent, report.options))
     if o.received is not None:
         out["response"] = _response(o.received, redact)
     return out
@@ -270,11 +267,5 @@ def write_report(report: Report, kind: str, path: str) -> None:
         content = as_junit(report)
     else:
         content = as_html(report).encode()
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    with os.fdopen(fd, "wb") as handle:
+    with atomic_file(path, binary=True) as handle:
         handle.write(content)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, target)
