@@ -11,11 +11,9 @@ import os
 import re
 import shlex
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -27,7 +25,6 @@ from contracts.signing import QueryForm, gladly_headers, parse_time, sign_header
 
 __all__ = [
     "InputError",
-    "atomic_file",
     "check",
     "parse_header",
     "read_input",
@@ -83,29 +80,6 @@ def run(command: click.Command, argv: Sequence[str] | None = None) -> NoReturn:
         )
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-@contextmanager
-def atomic_file(path: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
-    """A temporary file beside ``path``, renamed onto it only once written and removed on failure.
-
-    Raises OSError on entering when the folder cannot take the file.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-    try:
-        handle: IO[Any] = (
-            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        )
-        with handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a normal file follows the umask
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_input(path: str, what: str) -> bytes:

@@ -38,6 +38,7 @@ __all__ = [
     "AUTH_HEADER",
     "TIME_HEADER",
     "QueryForm",
+    "SignatureError",
     "basic_auth_headers",
     "canonical_request",
     "format_time",

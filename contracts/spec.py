@@ -23,7 +23,6 @@ SPEC_DIR = Path(__file__).parent / "spec"
 SCHEMA_DIR = SPEC_DIR / "schemas"
 EXAMPLE_DIR = SPEC_DIR / "examples"
 OPENAPI_PATH = SPEC_DIR / "lookup-adapter.openapi.yaml"
-SCHEMA_BASE = "https://lookupkit.invalid/schemas/"
 
 __all__ = [
     "OPENAPI_PATH",

@@ -12,7 +12,7 @@ from typing import IO, Any, cast
 
 import click
 
-from contracts.cli import atomic_file
+from contracts.files import atomic_file
 from generators.build import MODES, TYPES, Mode
 from generators.dataset import VIEWS, DatasetOptions, View, records, today
 

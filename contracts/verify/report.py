@@ -14,9 +14,9 @@ from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
-from contracts.cli import atomic_file
+from contracts.files import atomic_file
 from contracts.rules import CATALOGUE, RULES
-from contracts.verify.engine import Observation, Report, VerifyOptions, _secret_header
+from contracts.verify.options import Observation, Report, VerifyOptions, secret_header
 from contracts.verify.transport import Received, Sent
 
 __all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
@@ -42,7 +42,7 @@ class Redactor:
             if name.lower() == "authorization":
                 scheme = value.split(" ", 1)[0] if " " in value else ""
                 out[name] = f"{scheme} {REDACTED}".strip()
-            elif _secret_header(name) and name.lower() != "gladly-authorization":
+            elif secret_header(name) and name.lower() != "gladly-authorization":
                 out[name] = REDACTED
             else:
                 out[name] = self.text(value)
@@ -62,7 +62,7 @@ def reproduce(sent: Sent, options: VerifyOptions) -> str:
         return ""  # too large to inline (the 2 MiB and deep-nesting probes say what they sent)
     parts = ["lookupkit", "sign", "--method", sent.method, "--url", sent.url, "--curl"]
     for name, value in options.headers.items():
-        parts += ["--header", f"{name}: {REDACTED if _secret_header(name) else value}"]
+        parts += ["--header", f"{name}: {REDACTED if secret_header(name) else value}"]
     command = shlex.join(parts)
     if options.basic_auth:
         command += f' --basic-auth {shlex.quote(options.basic_auth[0])}:"$LOOKUPKIT_BASIC_PASSWORD"'

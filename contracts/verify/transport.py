@@ -102,8 +102,20 @@ class Transport:
             return Received(
                 None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
             )
+        body, error = self._read_body(response, deadline)
+        return Received(
+            response.status_code,
+            dict(response.headers.items()),
+            body,
+            time.monotonic() - started,
+            error,
+            error is not None,
+        )
+
+    def _read_body(self, response: Any, deadline: float) -> tuple[bytes, str | None]:
+        """The body, or as much as arrived within the size and time bounds, and why it stopped."""
         chunks: list[bytes] = []
-        size, truncated, error = 0, False, None
+        size, error = 0, None
         try:
             while True:
                 # read1 returns as soon as any bytes arrive, so a slow drip cannot outlast the deadline
@@ -113,29 +125,16 @@ class Transport:
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > self.max_body:
-                    truncated, error = (
-                        True,
-                        f"body larger than {self.max_body // (1024 * 1024)} MiB (read stopped)",
-                    )
+                    error = f"body larger than {self.max_body // (1024 * 1024)} MiB (read stopped)"
                     break
                 if time.monotonic() > deadline:
-                    truncated, error = (
-                        True,
-                        f"body still arriving after {self.timeout:g} s (read stopped)",
-                    )
+                    error = f"body still arriving after {self.timeout:g} s (read stopped)"
                     break
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            truncated, error = True, f"connection broke mid-body: {_short(exc)}"
+            error = f"connection broke mid-body: {_short(exc)}"
         finally:
             response.close()
-        return Received(
-            response.status_code,
-            dict(response.headers.items()),
-            b"".join(chunks),
-            time.monotonic() - started,
-            error,
-            truncated,
-        )
+        return b"".join(chunks), error
 
 
 _KNOWN = (

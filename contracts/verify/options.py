@@ -1,0 +1,81 @@
+"""What a verify run is asked to do, and what it found: options, observations, the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contracts.rules import Finding, Profile
+from contracts.signing import QueryForm
+from contracts.verify.transport import Received, Sent
+
+__all__ = ["MIN_SECRET", "Observation", "Report", "Unreachable", "VerifyOptions", "secret_header"]
+
+MIN_SECRET = 8
+
+
+class Unreachable(Exception):
+    """The adapter did not answer at all; verification cannot start."""
+
+
+@dataclass
+class VerifyOptions:
+    """What ``lookupkit verify`` was asked to do (see its --help for each option)."""
+
+    url: str
+    signing_key: str | None = None
+    basic_auth: tuple[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    known: list[tuple[str, str]] = field(default_factory=list)
+    search_attributes: tuple[str, ...] = ("email",)
+    profile: Profile = "agent"
+    max_examples: int = 100
+    seed: int | None = None
+    time_budget: float = 120.0
+    request_timeout: float = 15.0
+    query_form: QueryForm = QueryForm.DOCUMENTED
+    fuzz_database: bool = (
+        False  # True (the pytest plugin): error findings raise, shrink and are replayed
+    )
+
+    def secrets(self) -> tuple[str, ...]:
+        values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
+        values += [v for k, v in self.headers.items() if secret_header(k)]
+        # Shorter values would match innocent text ("demo" in "lookupkit-demo"); keys should be long anyway.
+        return tuple(v for v in values if len(v) >= MIN_SECRET)
+
+
+def secret_header(name: str) -> bool:
+    lowered = name.lower()
+    return lowered == "authorization" or any(
+        w in lowered for w in ("token", "secret", "key", "password", "auth")
+    )
+
+
+@dataclass
+class Observation:
+    """A finding with its evidence: the scenario, what was sent and what came back."""
+
+    finding: Finding
+    scenario: str
+    sent: Sent | None = None
+    received: Received | None = None
+
+
+@dataclass
+class Report:
+    """Everything one run found."""
+
+    options: VerifyOptions
+    observations: list[Observation] = field(default_factory=list)
+    scenarios: dict[str, bool] = field(default_factory=dict)  # name -> passed
+    requests: list[Sent] = field(default_factory=list)
+    fuzzed: int = 0
+    duration: float = 0.0
+    stopped: str = ""
+
+    def count(self, severity: str) -> int:
+        return sum(o.finding.severity == severity for o in self.observations)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")

@@ -1,0 +1,179 @@
+"""The Gladly scenarios: reachability, auto-link and search for the known customers, detailed
+lookups (twice, for stability), each offered action, and the OpenAPI document's examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts import rules as R
+from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
+from contracts.checks import LOOKUP_CHECKS, results_are_stable
+from contracts.exchange import Exchange
+from contracts.gladly import resolve_url
+from contracts.rules import Violation
+from contracts.verify.options import Unreachable
+from contracts.verify.verifier import UNKNOWN_ID, Verifier, detailed_request
+
+__all__ = ["actions_of", "detailed", "documented_examples", "known_customers", "reachability"]
+
+GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"
+
+
+def reachability(v: Verifier) -> None:
+    request = detailed_request(UNKNOWN_ID)
+    sent, received = v.send("POST", v.options.url, request)
+    if received.status is None:
+        raise Unreachable(f"{v.options.url} did not answer: {received.error}")
+    if received.status in (401, 403) and not v.options.signing_key and not v.options.basic_auth:
+        v.progress(
+            "the adapter refuses unsigned requests: pass --signing-key (or GLADLY_SIGNING_KEY)"
+        )
+    v.record(
+        "reachability: detailed lookup of an unknown id",
+        v.transport_violations(received)
+        + [found for check in LOOKUP_CHECKS for found in check(v.exchange(request, received))],
+        sent,
+        received,
+    )
+
+
+def known_customers(v: Verifier) -> list[str]:
+    """Auto-link and search for each named customer; returns the externalCustomerIds found."""
+    found: list[str] = []
+    for field_name, value in v.options.known:
+        if field_name == "externalCustomerId":
+            found.append(value)
+            continue
+        if field_name in ("email", "phone"):
+            key = field_name + "s"
+            request = {
+                "lookupLevel": "BASIC",
+                "query": {key: [value], "id": GLADLY_ID, "name": "Known Customer"},
+                "uniqueMatchRequired": False,
+            }
+            scenario = f"auto-link by {field_name} {value}"
+            exchange, _ = v.lookup(scenario, request)
+            found += found_ids(v, scenario, exchange, f"{field_name} {value}")
+        for attribute in v.options.search_attributes:
+            if attribute.rstrip("s") != field_name.rstrip("s") and attribute != field_name:
+                continue
+            request = {
+                "lookupLevel": "BASIC",
+                "query": {attribute: value},
+                "uniqueMatchRequired": False,
+            }
+            scenario = f"basic search on {attribute}={value}"
+            exchange, _ = v.lookup(scenario, request)
+            found += found_ids(v, scenario, exchange, f"{attribute}={value}")
+    return list(dict.fromkeys(found))
+
+
+def found_ids(v: Verifier, scenario: str, exchange: Exchange | None, what: str) -> list[str]:
+    results = (
+        exchange.response.get("results")
+        if exchange and isinstance(exchange.response, dict)
+        else None
+    )
+    ids = [
+        str(r["externalCustomerId"])
+        for r in results or []
+        if isinstance(r, dict) and r.get("externalCustomerId")
+    ]
+    if exchange is not None and exchange.status == 200 and not ids:
+        v.record(
+            scenario,
+            [Violation(R.FINDS_KNOWN, "results", f"the customer with {what}", "no results")],
+        )
+    return ids
+
+
+def detailed(v: Verifier, customer_id: str) -> None:
+    scenario = f"detailed lookup of {customer_id}"
+    first, _ = v.lookup(scenario, detailed_request(customer_id))
+    if first is None or first.status != 200:
+        return
+    second, _ = v.lookup(scenario, detailed_request(customer_id))
+    if second is not None:
+        v.record(scenario, results_are_stable(first, second))
+    actions(v, customer_id, first)
+
+
+def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
+    """Fetch each distinct action's form (signed GET) and submit it once with values from the form."""
+    seen: set[str] = set()
+    for action in actions_of(exchange.response):
+        name, form_url = action.get("name"), action.get("formUrl")
+        if not isinstance(form_url, str) or name in seen or v.out_of_time():
+            continue
+        seen.add(str(name))
+        scenario = f"action {name!r}"
+        url = resolve_url(v.options.url, form_url)
+        sent, received = v.send("GET", url)
+        form = received.json
+        if (
+            not v.record(
+                scenario,
+                v.transport_violations(received) + list(action_form_is_well_formed(form)),
+                sent,
+                received,
+            )
+            or received.status != 200
+        ):
+            continue
+        values = values_from(form)
+        sent, received = v.send("POST", resolve_url(v.options.url, form["actionUrl"]), values)
+        violations = v.transport_violations(received) or list(
+            submit_answer_is_documented(received.status or 0, received.json)
+        )
+        v.record(scenario, violations, sent, received)
+        if received.status == 200:
+            v.lookup(f"{scenario}: detailed lookup after the action", detailed_request(customer_id))
+
+
+def documented_examples(v: Verifier) -> None:
+    """The request examples of the OpenAPI document, sent as they are (Schemathesis' examples phase)."""
+    from contracts.spec import load_spec
+
+    operation = load_spec()["paths"]["/"]["post"]
+    examples = operation["requestBody"]["content"]["application/json"].get("examples", {})
+    for name, example in examples.items():
+        if not v.out_of_time():
+            v.lookup(f"documented example {name!r}", example["value"])
+
+
+def actions_of(response: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for profile in (response.get("results") or []) if isinstance(response, dict) else []:
+        if not isinstance(profile, dict):
+            continue
+        found += [a for a in profile.get("actions") or [] if isinstance(a, dict)]
+        for txn in profile.get("transactions") or []:
+            if isinstance(txn, dict):
+                found += [a for a in txn.get("actions") or [] if isinstance(a, dict)]
+    return found
+
+
+def values_from(form: dict[str, Any]) -> dict[str, Any]:
+    """Values an agent would enter: defaults, the first option, a short text, the box ticked."""
+    values: dict[str, Any] = {}
+    for section in form.get("sections") or []:
+        if (
+            not isinstance(section, dict)
+            or section.get("type") != "input"
+            or not isinstance(section.get("attr"), str)
+        ):
+            continue
+        field_ = section.get("input") or {}
+        kind, default = field_.get("type"), section.get("defaultValue")
+        if kind == "select":
+            options = [o.get("value") for o in field_.get("options") or [] if isinstance(o, dict)]
+            values[section["attr"]] = (
+                default if default in options else (options[0] if options else "")
+            )
+        elif kind == "checkbox":
+            values[section["attr"]] = default if isinstance(default, bool) else True
+        else:
+            values[section["attr"]] = (
+                default if isinstance(default, str) and default else "Checked by lookupkit verify"
+            )
+    return values

@@ -1,0 +1,141 @@
+"""The small engine every phase shares: send a request as Gladly would, judge it, record it.
+
+The phases (``scenarios``, ``security``, ``robustness``, ``fuzzing``) are functions over one
+``Verifier``; ``engine.run`` calls them in order within the time budget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from contracts import rules as R
+from contracts.checks import LOOKUP_CHECKS
+from contracts.exchange import Exchange
+from contracts.gladly import gladly_request
+from contracts.rules import Finding, Violation
+from contracts.verify.options import Observation, Report, VerifyOptions
+from contracts.verify.transport import Received, Sent, Transport
+
+__all__ = ["EVIDENCE_LIMIT", "UNKNOWN_ID", "Verifier", "detailed_request", "excerpt"]
+
+UNKNOWN_ID = "lookupkit-no-such-customer-0"
+EVIDENCE_LIMIT = 64 * 1024
+
+
+class Verifier:
+    """One run's state: options, report, transport, the deadline; sends and judges requests."""
+
+    def __init__(self, options: VerifyOptions, progress: Callable[[str], None]) -> None:
+        self.options = options
+        self.report = Report(options)
+        self.transport = Transport(timeout=options.request_timeout)
+        self.progress = progress
+        self.deadline = time.monotonic() + options.time_budget
+        self.failures_in_a_row = 0
+
+    # -- sending and judging --------------------------------------------------------------------
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self.deadline or self.failures_in_a_row >= 5
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        *,
+        key: str | bool | None = True,
+        basic: bool = True,
+        time_: datetime | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Sent, Received]:
+        """Build the request as Gladly would (``key=False``: unsigned) and send it."""
+        signing_key = self.options.signing_key if key is True else (key or None)
+        creds = (*self.options.basic_auth, "") if basic and self.options.basic_auth else None
+        payload = raw if raw is not None else body
+        data, built = gladly_request(
+            method,
+            url,
+            payload,
+            key=signing_key,
+            basic_auth=creds,
+            custom=self.options.headers,
+            time=time_,
+            query_form=self.options.query_form,
+        )
+        sent = Sent(method, url, built | (headers or {}), data)
+        received = self.transport.send(sent)
+        self.report.requests.append(sent)
+        self.failures_in_a_row = self.failures_in_a_row + 1 if received.status is None else 0
+        return sent, received
+
+    def record(
+        self,
+        scenario: str,
+        violations: Iterable[Violation],
+        sent: Sent | None = None,
+        received: Received | None = None,
+    ) -> bool:
+        """Judge violations in the profile and keep the findings; True when none is an error."""
+        ok = True
+        for violation in violations:
+            severity = violation.rule.severity(self.options.profile)
+            if severity is None:
+                continue
+            finding = Finding(violation.rule.id, severity, violation.message(), violation.path)
+            self.report.observations.append(
+                Observation(finding, scenario, excerpt(sent), excerpt(received))
+            )
+            ok = ok and severity != "error"
+        self.report.scenarios[scenario] = self.report.scenarios.get(scenario, True) and ok
+        return ok
+
+    def transport_violations(self, received: Received) -> list[Violation]:
+        if received.error is None:
+            return []
+        rule = (
+            R.LATENCY_TIMEOUT
+            if ("no answer" in received.error or "still arriving" in received.error)
+            else R.COMPLETE_ANSWER
+        )
+        return [Violation(rule, "", "a complete answer within the timeout", received.error)]
+
+    def exchange(self, request: Any, received: Received) -> Exchange:
+        return Exchange(
+            received.json,
+            request=request,
+            status=received.status,
+            headers=received.headers,
+            elapsed=received.elapsed,
+            text=received.text,
+            secrets=self.options.secrets(),
+        )
+
+    def lookup(self, scenario: str, request: dict[str, Any]) -> tuple[Exchange | None, bool]:
+        sent, received = self.send("POST", self.options.url, request)
+        problems = self.transport_violations(received)
+        if problems:
+            return None, self.record(scenario, problems, sent, received)
+        exchange = self.exchange(request, received)
+        violations = [v for check in LOOKUP_CHECKS for v in check(exchange)]
+        return exchange, self.record(scenario, violations, sent, received)
+
+
+def excerpt(message: Any) -> Any:
+    """Evidence keeps at most 64 KiB of a body: a hostile adapter cannot fill memory through findings."""
+    if message is None or len(message.body) <= EVIDENCE_LIMIT:
+        return message
+    return dataclasses.replace(message, body=message.body[:EVIDENCE_LIMIT])
+
+
+def detailed_request(customer_id: str) -> dict[str, Any]:
+    return {
+        "lookupLevel": "DETAILED",
+        "query": {"externalCustomerId": customer_id},
+        "uniqueMatchRequired": True,
+    }
