@@ -20,10 +20,10 @@ from contracts.exchange import Exchange
 from contracts.gladly import gladly_request
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.report import summary_table
-from mockserver import mutants, oms
+from mockserver import roles
 from mockserver.adapter import AdapterConfig
+from mockserver.oms import DEFAULT_TOKEN, Store
 from mockserver.runner import Running, start, stop
-from mockserver.store import Store
 
 KEY = "lookupkit-demo-signing-key"
 
@@ -52,17 +52,8 @@ def _report(label: str, request: Any, status: int, body: Any) -> int:
     return len(errors)
 
 
-async def main() -> int:
-    store = Store()
-    store.seed(7, customers=50)
-    store.settings["rateLimit"] = False
-    running = Running()
-    oms_url = await start(running, "oms", oms.create_app(store))
-    config = AdapterConfig(f"{oms_url}/admin/api/2025-01", oms.DEFAULT_TOKEN, signing_key=KEY)
-    adapter_url = await start(running, "adapter", mutants.create_app(store, config))
-    print(f"Fake OMS (Shopify, BigCommerce, Magento)  {oms_url}")
-    print(f"Reference adapter (signed requests only)  {adapter_url}\n")
-    customer = store.known_customers(1)[0]
+async def _play_gladly(adapter_url: str, store: Store, customer: dict[str, Any]) -> tuple[int, int]:
+    """Gladly's calls for one contact, judged; returns (errors, errors the mutant caused)."""
     problems = 0
     async with aiohttp.ClientSession() as http:
         print(f"Gladly opens the profile of {customer['name']} <{customer['email']}>:")
@@ -107,15 +98,29 @@ async def main() -> int:
         status, body = await _gladly(http, adapter_url + "/", detailed)
         caught = _report("detailed lookup", detailed, status, body)
         store.settings["mutant"] = None
+    return problems, caught
+
+
+async def main() -> int:
+    store = Store()
+    store.seed(7, customers=50)
+    store.settings["rateLimit"] = False
+    running = Running()
+    oms_url = await start(running, "oms", roles.oms_app(store))
+    config = AdapterConfig(f"{oms_url}/admin/api/2025-01", DEFAULT_TOKEN, signing_key=KEY)
+    adapter_url = await start(running, "adapter", roles.adapter_app(store, config))
+    print(f"Fake OMS (Shopify, BigCommerce, Magento)  {oms_url}")
+    print(f"Reference adapter (signed requests only)  {adapter_url}\n")
+    customer = store.known_customers(1)[0]
+    problems, caught = await _play_gladly(adapter_url, store, customer)
     print(
         f"\n$ lookupkit verify {adapter_url}/ --known email={customer['email']} --profile sidekick"
     )
     options = VerifyOptions(
         adapter_url + "/", signing_key=KEY, known=[("email", customer["email"])], profile="sidekick"
     )
-    report = await asyncio.to_thread(
-        run, options
-    )  # the verifier is synchronous; the servers keep serving
+    # The verifier is synchronous; the servers keep serving in this loop meanwhile.
+    report = await asyncio.to_thread(run, options)
     print(summary_table(report))
     await stop(running)
     ok = problems == 0 and caught > 0 and report.errors == 0

@@ -2,7 +2,9 @@
 
 They prove that the checks catch what they claim to: ``lookupkit serve adapter --mutant NAME``
 (or ``POST /_mock/settings {"mutant": NAME}``) and the contract suite must name the rule.
-The mutants wrap the adapter from outside, so ``adapter.py`` stays the clean example.
+The mutants wrap the adapter through its public API only, so ``mockserver.adapter`` stays the
+clean example: the adapter is built without credentials, and the switch here puts the adapter's
+own ``authentication`` in front of it unless an auth mutant says otherwise.
 """
 
 from __future__ import annotations
@@ -10,19 +12,18 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
+from aiohttp.typedefs import Handler, Middleware
 
 from contracts.exchange import infer_kind
 from contracts.signing import verify
 from mockserver import adapter
-from mockserver.admin import create_role_app
-from mockserver.store import Store
+from mockserver.harness import ADMIN, HarnessState
 
-__all__ = ["MUTANTS", "Mutant", "create_app"]
+__all__ = ["MUTANTS", "Mutant", "check_mutant", "create_app"]
 
 Alter = Callable[[dict[str, Any], str | None, int], Any]
 
@@ -327,20 +328,42 @@ TRACEBACK = (
 )
 
 
-def _middleware(store: Store) -> Middleware:
-    count = {"lookups": 0}
+def check_mutant(value: Any) -> str | None:
+    """The ``mutant`` setting: null or a known name."""
+    if value is None or value in MUTANTS:
+        return None
+    return f"mutant must be null or one of {', '.join(sorted(MUTANTS))}"
+
+
+@dataclass
+class Switch:
+    """The adapter role's mutant state: which mutant is on (a setting) and lookups served."""
+
+    state: HarnessState
+    config: adapter.AdapterConfig
+    lookups: int = 0
+
+    def reset(self) -> None:
+        self.lookups = 0
+
+    def mutant(self) -> Mutant | None:
+        return MUTANTS.get(self.state.settings.get("mutant") or "")
+
+
+def _middleware(switch: Switch) -> Middleware:
+    guard = adapter.authentication(switch.config)
 
     @web.middleware
-    async def mutate(request: web.Request, handler: adapter.Handler) -> web.StreamResponse:
-        mutant = MUTANTS.get(store.settings.get("mutant") or "")
-        if mutant is None or request.path.startswith("/_mock"):
+    async def mutate(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(ADMIN):
             return await handler(request)
+        mutant = switch.mutant()
+        if mutant is None:
+            return await guard(request, handler)
         if mutant.auth is not None:
-            response = await _authenticate_wrongly(request, mutant.auth)
-            if response is not None:
-                return response
-            return await adapter.dispatch(request, request.match_info.handler, await request.read())
-        response = await handler(request)
+            refused = await _authenticate_wrongly(request, mutant.auth, switch.config)
+            return refused or await handler(request)
+        response = await guard(request, handler)
         if (
             request.method != "POST"
             or request.path != "/"
@@ -355,21 +378,22 @@ def _middleware(store: Store) -> Middleware:
             response.set_status(mutant.status)
             return response
         assert mutant.alter is not None
-        count["lookups"] += 1
-        kind = infer_kind(json.loads(request[adapter.RAW_BODY]))
-        body = mutant.alter(copy.deepcopy(json.loads(response.body)), kind, count["lookups"])  # type: ignore[arg-type]
+        switch.lookups += 1
+        kind = infer_kind(json.loads(await request.read()))
+        body = mutant.alter(copy.deepcopy(json.loads(response.body)), kind, switch.lookups)  # type: ignore[arg-type]
         return web.json_response(body)
 
     return mutate
 
 
-async def _authenticate_wrongly(request: web.Request, how: str) -> web.StreamResponse | None:
+async def _authenticate_wrongly(
+    request: web.Request, how: str, config: adapter.AdapterConfig
+) -> web.StreamResponse | None:
     """The auth mutants: skip verification, or verify a re-serialised body (a classic bug)."""
-    config = request.app[adapter.ADAPTER].config
     if how == "skip" or not config.signing_key:
         return None
-    raw = await request.read()
     try:
+        raw = await request.read()
         body = json.dumps(json.loads(raw), separators=(",", ":")).encode() if raw else raw
         verify(
             config.signing_key,
@@ -396,8 +420,12 @@ def _mishandle(how: str, response: web.Response) -> web.Response:
     return web.json_response(detail, status=400)
 
 
-def create_app(store: Store, config: adapter.AdapterConfig) -> web.Application:
-    """The adapter role: the reference adapter, the ``/_mock`` API and the mutant switch."""
-    app = create_role_app(store, "adapter", client_max_size=1024**2)
-    app.middlewares.append(_middleware(store))
-    return adapter.create_app(config, app=app)
+def create_app(state: HarnessState, config: adapter.AdapterConfig) -> web.Application:
+    """The reference adapter behind the mutant switch (``mockserver.roles`` adds the harness)."""
+    switch = Switch(state, config)
+    state.on_reset.append(switch.reset)
+    state.setting_checks["mutant"] = check_mutant
+    trusting = replace(config, signing_key=None, basic_auth=None)  # the switch authenticates
+    app = adapter.create_app(trusting)
+    app.middlewares.insert(0, _middleware(switch))
+    return app

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-__all__ = ["Running", "start", "stop"]
+__all__ = ["DEFAULT_PORT", "Running", "start", "stop"]
+
+DEFAULT_PORT = 8700  # the first of serve's ports: OMS, adapter, Gladly
 
 
 @dataclass

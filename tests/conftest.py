@@ -8,7 +8,6 @@ import shutil
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,11 @@ import aiohttp
 import pytest
 from hypothesis import HealthCheck, settings
 
-from contracts.gladly import gladly_request
-from mockserver import mutants, oms
+from mockserver import roles
 from mockserver.adapter import AdapterConfig
+from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
-from mockserver.store import Store
+from tests.helpers import KEY, REF, SHOPIFY, TOKEN
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,12 +51,6 @@ def lookupkit() -> str:
     return found
 
 
-REF = date(2026, 11, 28)
-KEY = "adapter-test-signing-key"
-TOKEN = "shpat_test_token_0123456789"
-SHOPIFY = "/admin/api/2025-01"
-
-
 @pytest.fixture
 def store() -> Iterator[Store]:
     """A seeded in-memory store; a test fails if a fake saw anything unexpected."""
@@ -85,9 +78,9 @@ class Servers:
 async def servers(store: Store) -> AsyncIterator[Servers]:
     """The fake OMS and the reference adapter (signing key KEY) on ephemeral loopback ports."""
     running = Running()
-    oms_url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    oms_url = await start(running, "oms", roles.oms_app(store, token=TOKEN))
     config = AdapterConfig(oms_url + SHOPIFY, TOKEN, signing_key=KEY)
-    adapter_url = await start(running, "adapter", mutants.create_app(store, config))
+    adapter_url = await start(running, "adapter", roles.adapter_app(store, config))
     yield Servers(oms_url, adapter_url, store)
     await stop(running)
 
@@ -96,24 +89,3 @@ async def servers(store: Store) -> AsyncIterator[Servers]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-async def gladly(
-    http: aiohttp.ClientSession,
-    url: str,
-    body: Any = None,
-    *,
-    method: str = "POST",
-    key: str | None = KEY,
-    **options: Any,
-) -> tuple[int, Any]:
-    """Send a request as Gladly would and return (status, parsed JSON or None)."""
-    raw, headers = gladly_request(method, url, body, key=key, **options)
-    async with http.request(
-        method, url, data=raw if body is not None else None, headers=headers
-    ) as response:
-        text = await response.text()
-        try:
-            return response.status, json.loads(text) if text else None
-        except ValueError:
-            return response.status, text

@@ -16,10 +16,10 @@ from contracts.exchange import Exchange
 from contracts.gladly import gladly_json, gladly_request
 from contracts.signing import QueryForm, sign_headers
 from generators.dataset import DatasetOptions, records
-from mockserver import mutants
+from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.runner import Running, start, stop
-from tests.conftest import KEY, REF, SHOPIFY, TOKEN, gladly
+from tests.helpers import KEY, REF, SHOPIFY, TOKEN, gladly
 
 EXPECTED = {
     r["gladly"]["externalCustomerId"]: r["gladly"]
@@ -209,20 +209,19 @@ async def test_action_form_get_accepts_both_query_forms(servers, http, form):
 
 
 def EXPECTED_ORDER_ID(servers) -> int:
-    from mockserver.store import OrderQuery
+    from mockserver.oms.store import OrderQuery
 
     return int(servers.store.list_orders(OrderQuery(status="any"), limit=1)[0][1])
 
 
 async def test_basic_credentials_are_required_when_configured(store, http):
     running = Running()
-    from mockserver import oms
 
-    oms_url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    oms_url = await start(running, "oms", roles.oms_app(store, token=TOKEN))
     config = AdapterConfig(
         oms_url + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "s3cret")
     )
-    url = await start(running, "adapter", mutants.create_app(store, config)) + "/"
+    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
     try:
         for creds in (None, ("gladly", "wrong", "r"), ("other", "s3cret", "r")):
             raw, headers = gladly_request("POST", url, LOOKUP, key=KEY, basic_auth=creds)
@@ -336,7 +335,7 @@ async def test_action_field_errors_name_the_field(servers, http, name, values, a
 
 
 async def test_cancelling_a_shipped_order_is_refused_with_406(servers, http):
-    from mockserver.store import OrderQuery
+    from mockserver.oms.store import OrderQuery
 
     shipped = next(
         json.loads(r[2])
@@ -392,12 +391,11 @@ async def test_oms_failures_become_502_with_a_reason(servers, http, kind, status
 
 
 async def test_a_slow_oms_still_gets_an_answer_within_the_budget(store, http):
-    from mockserver import oms
 
     running = Running()
-    oms_url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    oms_url = await start(running, "oms", roles.oms_app(store, token=TOKEN))
     config = AdapterConfig(oms_url + SHOPIFY, TOKEN, signing_key=KEY, budget=1.0)
-    url = await start(running, "adapter", mutants.create_app(store, config))
+    url = await start(running, "adapter", roles.adapter_app(store, config))
     store.add_fault(role="oms", route=f"{SHOPIFY}/customers/*", kind="latency", delay_ms=3000)
     try:
         started = datetime.now(UTC)

@@ -21,9 +21,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mockserver.gladly import GladlyConfig, create_app
-from mockserver.runner import Running, start
-from tests.test_gladly import all_types_app, all_types_profiles
-from tests.test_serve import serving
+from mockserver.runner import Running, start, stop
+from tests.helpers import all_types_app, all_types_profiles, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).parent.parent / "artifacts" / "screenshots"
@@ -200,8 +199,9 @@ def all_types() -> Iterator[str]:
     ready: dict[str, str] = {}
     done = threading.Event()
 
+    running = Running()
+
     async def up() -> None:
-        running = Running()
         adapter = await start(running, "adapter", all_types_app()) + "/"
         ready["gladly"] = await start(running, "gladly", create_app(GladlyConfig(adapter)))
         done.set()
@@ -212,7 +212,10 @@ def all_types() -> Iterator[str]:
     thread.start()
     assert done.wait(30)
     yield ready["gladly"]
+    asyncio.run_coroutine_threadsafe(stop(running), loop).result(10)
     loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
 
 
 def test_every_card_type_with_its_labels_and_grouping(page, all_types):
@@ -244,16 +247,16 @@ def test_adapter_down_is_explained_in_the_page(page, browser):
     loop = asyncio.new_event_loop()
     box: dict[str, str] = {}
     ready = threading.Event()
+    running = Running()
 
     async def up() -> None:
-        box["url"] = await start(
-            Running(), "gladly", create_app(GladlyConfig("http://127.0.0.1:9/"))
-        )
+        box["url"] = await start(running, "gladly", create_app(GladlyConfig("http://127.0.0.1:9/")))
         ready.set()
 
-    threading.Thread(
+    thread = threading.Thread(
         target=lambda: (loop.run_until_complete(up()), loop.run_forever()), daemon=True
-    ).start()
+    )
+    thread.start()
     assert ready.wait(30)
     try:
         create_profile(page, box["url"], "Nobody Home", "ana@example.com")
@@ -262,4 +265,7 @@ def test_adapter_down_is_explained_in_the_page(page, browser):
         expect(page.locator("#p-name")).to_have_text("Nobody Home")
         page.screenshot(path=str(SHOTS / "adapter-down.png"))
     finally:
+        asyncio.run_coroutine_threadsafe(stop(running), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -15,24 +14,9 @@ import pytest
 
 from contracts.errors import SignatureError
 from contracts.signing import verify
-from tests.test_rules import DETAILED, ORDER, PROFILE
+from tests.helpers import DETAILED, ORDER, PROFILE, run
 
 SECRET_KEY = "kit-test-key-Zq81"
-
-
-def run(
-    lookupkit: str, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k != "GLADLY_SIGNING_KEY"} | (env or {})
-    return subprocess.run(
-        [lookupkit, *args],
-        input=stdin.decode() if stdin else None,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=full_env,
-        check=False,
-    )
 
 
 def write(tmp_path: Path, name: str, value: Any) -> str:

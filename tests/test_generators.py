@@ -26,8 +26,8 @@ from generators.money import CURRENCIES, format_money
 from generators.phones import MOBILE_RANGES, mobile_number
 from generators.providers import LookupProvider, catalogue
 from generators.tracking import CARRIERS, tracking_number
-from mockserver.mapping import gladly_profile as map_shopify
-from tests.test_cli import run
+from mockserver.adapter.mapping import gladly_profile as map_shopify
+from tests.helpers import run
 
 REF = date(2026, 11, 28)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +11,6 @@ import pytest
 from aiohttp import web
 
 from generators.build import TYPES
-from generators.dataset import DatasetOptions, records, today
 from mockserver.gladly import (
     GladlyConfig,
     Profile,
@@ -22,7 +20,7 @@ from mockserver.gladly import (
     wismo_view,
 )
 from mockserver.runner import Running, start, stop
-from tests.conftest import KEY
+from tests.helpers import KEY, all_types_app, all_types_profiles
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -332,39 +330,6 @@ async def test_adapter_down_or_garbage_is_a_502_that_says_so(http, garbage_adapt
 
 
 # -- an adapter with every transaction type, for the cards -------------------------------------------
-
-
-def all_types_profiles() -> dict[str, dict[str, Any]]:
-    options = DatasetOptions(
-        customers=4, seed=3, types=TYPES, min_orders=2, max_orders=3, reference=today()
-    )
-    return {r["gladly"]["emails"][0]["original"]: r["gladly"] for r in records(options, "gladly")}
-
-
-def all_types_app() -> web.Application:
-    people = all_types_profiles()
-    by_id = {p["externalCustomerId"]: p for p in people.values()}
-
-    async def lookup(request: web.Request) -> web.Response:
-        body = json.loads(await request.read())
-        query = body["query"]
-        if body["lookupLevel"] == "DETAILED":
-            found = by_id.get(query["externalCustomerId"])
-            return web.json_response({"results": [found] if found else []})
-        emails = query.get("emails") or [query.get("email", "")]
-        return web.json_response(
-            {
-                "results": [
-                    {k: v for k, v in people[e].items() if k != "transactions"}
-                    for e in emails
-                    if e in people
-                ]
-            }
-        )
-
-    app = web.Application()
-    app.router.add_post("/", lookup)
-    return app
 
 
 async def test_every_card_type_comes_through_the_api(http):

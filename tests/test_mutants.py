@@ -15,7 +15,7 @@ from contracts.probes import must_accept, must_refuse_as_client_error, must_reje
 from contracts.rules import RULES, Violation
 from contracts.signing import sign_headers
 from mockserver.mutants import MUTANTS
-from tests.conftest import KEY, gladly
+from tests.helpers import KEY, gladly
 
 
 async def error_rules(http, servers) -> set[str]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import OrderQuery, Store
-from tests.conftest import TOKEN
+from mockserver.oms.store import OrderQuery, Store
+from tests.helpers import TOKEN
 
 BC = "/stores/abc123"
 BH = {"X-Auth-Token": TOKEN}

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import Store, to_timestamp
-from tests.conftest import SHOPIFY, TOKEN
+from mockserver.oms.store import Store, to_timestamp
+from tests.helpers import SHOPIFY, TOKEN
 
 H = {"X-Shopify-Access-Token": TOKEN}
 
@@ -25,7 +25,7 @@ def a_customer(store: Store) -> dict[str, Any]:
 
 
 def all_orders(store: Store) -> list[dict[str, Any]]:
-    from mockserver.store import OrderQuery
+    from mockserver.oms.store import OrderQuery
 
     return [json.loads(row[2]) for row in store.list_orders(OrderQuery(status="any"), limit=10_000)]
 

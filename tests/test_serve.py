@@ -7,55 +7,15 @@ import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from contracts.gladly import gladly_request
+from tests.helpers import serving
 
 KEY = "serve-test-key"
 TOKEN = "shpat_serve_test"
-
-
-@contextmanager
-def serving(
-    lookupkit: str, *args: str
-) -> Iterator[tuple[subprocess.Popen[str], dict[str, str], list[str]]]:
-    proc = subprocess.Popen(
-        [lookupkit, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line.rstrip("\n"))
-            if "Press Ctrl-C" in line:
-                ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    assert ready.wait(30), lines
-    urls = {
-        m.group(1).lower(): m.group(2)
-        for line in lines
-        if (m := re.match(r"^(Fake OMS|Adapter)\s+(http://\S+?)/?\s", line + " "))
-    }
-    urls = {("oms" if k == "fake oms" else k): v.rstrip("/") for k, v in urls.items()}
-    try:
-        yield proc, urls, lines
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(15)
-        reader.join(10)
-        assert proc.stdout is not None
-        proc.stdout.close()
 
 
 def call(

@@ -8,10 +8,10 @@ import time
 import aiohttp
 import pytest
 
-from mockserver import oms
+from mockserver import roles
+from mockserver.oms.store import OrderQuery, Store
 from mockserver.runner import Running, start, stop
-from mockserver.store import OrderQuery, Store
-from tests.conftest import REF, SHOPIFY, TOKEN
+from tests.helpers import REF, SHOPIFY, TOKEN
 
 H = {"X-Shopify-Access-Token": TOKEN}
 
@@ -22,7 +22,7 @@ async def test_data_written_through_the_api_survives_a_restart(tmp_path, http):
     store.seed(3, customers=5, reference=REF)
     order_id = store.list_orders(OrderQuery(status="any"), limit=1)[0][1]
     running = Running()
-    url = await start(running, "oms", oms.create_app(store, token=TOKEN))
+    url = await start(running, "oms", roles.oms_app(store, token=TOKEN))
     async with http.put(
         f"{url}{SHOPIFY}/orders/{order_id}.json",
         headers=H,
@@ -34,7 +34,7 @@ async def test_data_written_through_the_api_survives_a_restart(tmp_path, http):
 
     again = Store(path)
     running = Running()
-    url = await start(running, "oms", oms.create_app(again, token=TOKEN))
+    url = await start(running, "oms", roles.oms_app(again, token=TOKEN))
     async with http.get(f"{url}{SHOPIFY}/orders/{order_id}.json", headers=H) as response:
         assert (await response.json())["order"]["note"] == "written before the restart"
     assert again.count_customers() == 5

@@ -21,7 +21,7 @@ import pytest
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 from contracts.verify.report import REPORT_SCHEMA
 from mockserver.mutants import MUTANTS
-from tests.test_serve import serving
+from tests.helpers import serving
 
 KEY = "verify-test-signing-key-7f3a"
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from contracts.spec import load_spec
-from tests.test_serve import serving
+from tests.helpers import serving
 
 EXAMPLES = 300
 

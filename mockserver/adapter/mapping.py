@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from generators.money import CURRENCIES, format_money
+from mockserver.adapter.money import money
 
 __all__ = ["gladly_address", "gladly_order", "gladly_profile", "order_status"]
 
@@ -29,15 +28,6 @@ def order_status(order: Mapping[str, Any]) -> str:
     if order.get("fulfillment_status") == "fulfilled":
         return "complete"
     return "pending"  # unfulfilled, partial, awaiting payment
-
-
-def money(amount: str, currency: str) -> str:
-    """'1234.5' in EUR -> '1.234,50 €': the amount with its symbol, as the shop writes it."""
-    decimals = CURRENCIES[currency].decimals if currency in CURRENCIES else 2
-    minor = int((Decimal(amount) * 10**decimals).to_integral_value())
-    if currency not in CURRENCIES:
-        return f"{currency} {Decimal(minor) / 10**decimals:.{decimals}f}"
-    return format_money(minor, currency)
 
 
 def gladly_address(address: Mapping[str, Any] | None) -> dict[str, str]:

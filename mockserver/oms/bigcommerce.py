@@ -7,25 +7,25 @@ Faithful where clients break: 204 with an empty body for empty v2 lists, RFC-282
 from __future__ import annotations
 
 import hmac
-import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from mockserver.params import BadParam, int_list, one_int
-from mockserver.platforms import (
+from mockserver.oms.params import BadParam, int_list, one_int
+from mockserver.oms.platforms import (
     CARRIER_CODES,
-    Handler,
     amount,
     lifecycle,
     parse_time,
     shipped_quantities,
 )
-from mockserver.ratelimit import FixedWindow
-from mockserver.store import STORE, OrderQuery, Store
+from mockserver.oms.ratelimit import FixedWindow
+from mockserver.oms.store import STORE, OrderQuery, Store
 
 __all__ = ["PREFIX", "STATUSES", "create_app"]
 
@@ -50,6 +50,12 @@ STATUSES = {
 }
 _STATUS_OF = {"cancelled": 5, "review": 12, "shipped": 2, "partial": 3, "unpaid": 7, "open": 11}
 SORTS = ("id", "customer_id", "date_created", "date_modified", "status_id")
+_SORT_KEYS = {
+    "id": "number",
+    "customer_id": "customer_id",
+    "date_created": "created",
+    "date_modified": "updated",
+}
 
 
 @dataclass
@@ -211,28 +217,23 @@ def _date_param(query: Any, name: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _filtered_orders(request: web.Request) -> list[dict[str, Any]]:
-    q, store = request.query, request.app[STORE]
-    query = OrderQuery(
-        status="any", customer_id=one_int(q, "customer_id"), email=q.get("email") or None
-    )
+def _order_query(request: web.Request) -> OrderQuery:
+    """The v2 order filters as one store query (status_id by lifecycle, id by order number)."""
+    q = request.query
     status_id = one_int(q, "status_id", high=14)
-    low, high = one_int(q, "min_id"), one_int(q, "max_id")
     after, before = _date_param(q, "min_date_created"), _date_param(q, "max_date_created")
-    out = []
-    for _, _, doc in store.list_orders(query, limit=100_000, order="id_asc"):
-        order = json.loads(doc)
-        created = parse_time(order["created_at"])
-        if status_id is not None and _STATUS_OF[lifecycle(order)] != status_id:
-            continue
-        if (low is not None and order["order_number"] < low) or (
-            high is not None and order["order_number"] > high
-        ):
-            continue
-        if (after and created < after) or (before and created > before):
-            continue
-        out.append(order)
-    return out
+    return OrderQuery(
+        status="any",
+        customer_id=one_int(q, "customer_id"),
+        email=q.get("email") or None,
+        lifecycles=None
+        if status_id is None
+        else tuple(name for name, sid in _STATUS_OF.items() if sid == status_id),
+        number_min=one_int(q, "min_id"),
+        number_max=one_int(q, "max_id"),
+        created_min=math.ceil(after.timestamp()) if after else None,
+        created_max=math.floor(before.timestamp()) if before else None,
+    )
 
 
 def _page(request: web.Request) -> tuple[int, int]:
@@ -256,24 +257,24 @@ async def list_orders(request: web.Request) -> web.Response:
         page, limit = _page(request)
     except _TooLarge:
         return v2_error(413, "The specified limit exceeds the maximum allowed.", max_limit=250)
-    orders = _filtered_orders(request)
+    query = _order_query(request)
     sort, _, direction = request.query.get("sort", "id:asc").partition(":")
     if sort not in SORTS or direction not in ("", "asc", "desc"):
         raise BadParam("sort", f"use one of {', '.join(SORTS)} with :asc or :desc")
+    orders = request.app[STORE].orders_page(
+        query,
+        sort=_SORT_KEYS.get(sort, "number"),
+        ranks=_STATUS_OF if sort == "status_id" else None,
+        descending=direction == "desc",
+        limit=limit,
+        offset=(page - 1) * limit,
+    )
     base = _base(request)
-    rendered = [render_order(o, base) for o in orders]
-    orders_by_id = {o["order_number"]: o for o in orders}
-    key = {
-        "date_created": lambda o: parse_time(orders_by_id[o["id"]]["created_at"]),
-        "date_modified": lambda o: parse_time(orders_by_id[o["id"]]["updated_at"]),
-    }.get(sort, lambda o: o[sort])
-    rendered.sort(key=key, reverse=direction == "desc")
-    chunk = rendered[(page - 1) * limit : page * limit]
-    return web.json_response(chunk) if chunk else _no_content()
+    return web.json_response([render_order(o, base) for o in orders]) if orders else _no_content()
 
 
 async def count_orders(request: web.Request) -> web.Response:
-    return web.json_response({"count": len(_filtered_orders(request))})
+    return web.json_response({"count": request.app[STORE].count_orders(_order_query(request))})
 
 
 def _order(request: web.Request) -> dict[str, Any]:

@@ -12,23 +12,22 @@ import hmac
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from mockserver.params import BadParam, int_list, one_int, timestamp
-from mockserver.ratelimit import LeakyBucket
-from mockserver.store import (
+from mockserver.oms.params import BadParam, int_list, one_int, timestamp
+from mockserver.oms.queries import (
     FINANCIAL_STATUSES,
     FULFILLMENT_FILTERS,
     ORDER_STATUSES,
-    STORE,
     OrderQuery,
-    Store,
 )
+from mockserver.oms.ratelimit import LeakyBucket
+from mockserver.oms.store import STORE, Store
 
 __all__ = ["PREFIX", "ShopifyConfig", "create_app"]
 
@@ -51,7 +50,6 @@ ADDRESS_KEYS = (
     "phone",
     "company",
 )
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mockserver.store import to_timestamp
+from mockserver.oms.store import to_timestamp
 
 __all__ = ["BadParam", "int_list", "one_int", "timestamp"]
 

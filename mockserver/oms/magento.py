@@ -10,48 +10,26 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from mockserver.platforms import (
+from mockserver.oms.magento_search import CriteriaError, parse_search_criteria, store_search
+from mockserver.oms.platforms import (
     CARRIER_CODES,
-    Handler,
     amount,
     lifecycle,
     parse_time,
     shipped_quantities,
 )
-from mockserver.store import STORE, OrderQuery, Store
+from mockserver.oms.store import STORE, Store
 
-__all__ = ["PREFIX", "create_app", "parse_search_criteria"]
+__all__ = ["PREFIX", "create_app"]
 
 PREFIX = "/rest"
 NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
-CONDITIONS = (
-    "eq",
-    "neq",
-    "like",
-    "nlike",
-    "in",
-    "nin",
-    "gt",
-    "gteq",
-    "lt",
-    "lteq",
-    "moreq",
-    "null",
-    "notnull",
-    "finset",
-    "from",
-    "to",
-)
-_KEY = re.compile(
-    r"^searchCriteria\[(filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type|conditionType)\]$"
-)
-_SORT = re.compile(r"^searchCriteria\[(sort_orders|sortOrders)\]\[(\d+)\]\[(field|direction)\]$")
 _STATE_OF = {
     "cancelled": ("canceled", "canceled"),
     "review": ("payment_review", "fraud"),
@@ -63,119 +41,11 @@ _STATE_OF = {
 SIZES = ("S", "M", "L", "XL")
 
 
-class CriteriaError(ValueError):
-    def __init__(self, message: str, *parameters: str) -> None:
-        self.parameters = list(parameters)
-        super().__init__(message)
-
-
 def error(status: int, message: str, parameters: Any = None) -> web.Response:
     body: dict[str, Any] = {"message": message}
     if parameters is not None:
         body["parameters"] = parameters
     return web.json_response(body, status=status)
-
-
-def parse_search_criteria(query: Any) -> dict[str, Any]:
-    """``searchCriteria[...]`` query keys -> {"groups": [[(field, value, condition)]], "sort", "size", "page"}."""
-    groups: dict[int, dict[int, dict[str, str]]] = {}
-    sorts: dict[int, dict[str, str]] = {}
-    size = page = None
-    for key, value in query.items():
-        if m := _KEY.match(key):
-            part = {"condition_type": "condition", "conditionType": "condition"}.get(
-                m.group(4), m.group(4)
-            )
-            groups.setdefault(int(m.group(2)), {}).setdefault(int(m.group(3)), {})[part] = value
-        elif m := _SORT.match(key):
-            sorts.setdefault(int(m.group(2)), {})[m.group(3)] = value
-        elif key in ("searchCriteria[pageSize]", "searchCriteria[page_size]"):
-            size = _positive(value, key)
-        elif key in ("searchCriteria[currentPage]", "searchCriteria[current_page]"):
-            page = _positive(value, key)
-        elif key.startswith("searchCriteria"):
-            raise CriteriaError('"%1" is not a searchCriteria parameter.', key)
-    parsed_groups = []
-    for _, filters in sorted(groups.items()):
-        group = []
-        for _, f in sorted(filters.items()):
-            condition = f.get("condition", "eq")
-            if "field" not in f:
-                raise CriteriaError("A filter needs a field.")
-            if condition not in CONDITIONS:
-                raise CriteriaError('Invalid condition type "%1".', condition)
-            group.append((f["field"], f.get("value", ""), condition))
-        parsed_groups.append(group)
-    sort = [
-        (s.get("field", ""), s.get("direction", "ASC").upper()) for _, s in sorted(sorts.items())
-    ]
-    return {"groups": parsed_groups, "sort": sort, "size": size, "page": page or 1}
-
-
-def _positive(value: str, key: str) -> int:
-    if not value.isdigit() or int(value) < 1 or int(value) > 10**6:
-        raise CriteriaError('"%1" must be a positive whole number.', key)
-    return int(value)
-
-
-def _matches(item: dict[str, Any], field: str, value: str, condition: str) -> bool:
-    have = item.get(field)
-    if condition == "null":
-        return have is None
-    if condition == "notnull":
-        return have is not None
-    if have is None:
-        return condition in ("neq", "nlike", "nin")
-    text = str(have).lower()
-    wanted = value.lower()
-    if condition in ("like", "nlike"):
-        pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
-        return bool(re.match(pattern, text)) == (condition == "like")
-    if condition in ("in", "nin", "finset"):
-        return (text in [v.strip() for v in wanted.split(",")]) == (condition != "nin")
-    if condition in ("gt", "gteq", "lt", "lteq", "moreq", "from", "to"):
-        left, right = _comparable(have), _comparable(value)
-        if condition in ("gt",):
-            return left > right
-        if condition in ("gteq", "moreq", "from"):
-            return left >= right
-        return left < right if condition == "lt" else left <= right
-    return (text == wanted) == (condition == "eq")
-
-
-def _comparable(value: Any) -> tuple[int, float, str]:
-    """Numbers compare as numbers, everything else as lower-case text."""
-    try:
-        return (0, float(value), "")
-    except (TypeError, ValueError):
-        return (1, 0.0, str(value).lower())
-
-
-def search(items: list[dict[str, Any]], criteria: dict[str, Any]) -> web.Response:
-    """Filter, sort and page rendered items; answer Magento's search envelope."""
-    found = [
-        i for i in items if all(any(_matches(i, *f) for f in group) for group in criteria["groups"])
-    ]
-    for field, direction in reversed(criteria["sort"]):
-        found.sort(
-            key=lambda i: (i.get(field) is None, str(i.get(field))), reverse=direction == "DESC"
-        )
-    size, page = criteria["size"], criteria["page"]
-    chunk = found if size is None else found[(page - 1) * size : page * size]
-    return web.json_response(
-        {
-            "items": chunk,
-            "search_criteria": {
-                "filter_groups": [
-                    {"filters": [{"field": f, "value": v, "condition_type": c} for f, v, c in g]}
-                    for g in criteria["groups"]
-                ],
-                "sort_orders": [{"field": f, "direction": d} for f, d in criteria["sort"]],
-                **({"page_size": size, "current_page": page} if size else {}),
-            },
-            "total_count": len(found),
-        }
-    )
 
 
 def _time(text: str | None) -> str | None:
@@ -202,12 +72,10 @@ def _address(a: dict[str, Any] | None, kind: str, email: str, parent: int) -> di
     }
 
 
-def render_order(order: dict[str, Any]) -> dict[str, Any]:
-    """A Shopify-shaped order as a Magento sales order."""
-    entity = order["order_number"]
-    shipped = shipped_quantities(order)
-    state, status = _STATE_OF[lifecycle(order)]
-    cancelled = bool(order.get("cancelled_at"))
+def _items(
+    order: dict[str, Any], entity: int, shipped: dict[int, int], cancelled: bool
+) -> list[dict[str, Any]]:
+    """The order's item rows; a configurable product has a parent row and a child row."""
     items: list[dict[str, Any]] = []
     for li in order["line_items"]:
         price, qty = float(amount(li["price"])), li["quantity"]
@@ -244,6 +112,16 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
             items += [dict(row, product_type="configurable"), child]
         else:
             items.append(row)
+    return items
+
+
+def render_order(order: dict[str, Any]) -> dict[str, Any]:
+    """A Shopify-shaped order as a Magento sales order."""
+    entity = order["order_number"]
+    shipped = shipped_quantities(order)
+    state, status = _STATE_OF[lifecycle(order)]
+    cancelled = bool(order.get("cancelled_at"))
+    items = _items(order, entity, shipped, cancelled)
     total = float(amount(order["total_price"]))
     customer = order.get("customer") or {}
     return {
@@ -374,23 +252,12 @@ def render_customer(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _all_orders(store: Store) -> list[dict[str, Any]]:
-    return [
-        json.loads(doc)
-        for _, _, doc in store.list_orders(OrderQuery(status="any"), limit=100_000, order="id_asc")
-    ]
-
-
-def _searching(render: Callable[[Store], list[dict[str, Any]]]) -> Handler:
+def _searching(table: str, render: Callable[[dict[str, Any]], Iterable[dict[str, Any]]]) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
-        return search(render(request.app[STORE]), parse_search_criteria(request.query))
+        criteria = parse_search_criteria(request.query)
+        return store_search(request.app[STORE], table, criteria, render)
 
     return handler
-
-
-def _customers(store: Store) -> list[dict[str, Any]]:
-    found, _ = store.customers_where(limit=1_000_000)
-    return [render_customer(c) for c in found]
 
 
 async def get_order(request: web.Request) -> web.Response:
@@ -444,13 +311,13 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app[STORE] = store
     app[TOKEN] = token
     routes: list[tuple[str, str, Handler]] = [
-        ("GET", "/V1/customers/search", _searching(_customers)),
-        ("GET", "/V1/orders", _searching(lambda s: [render_order(o) for o in _all_orders(s)])),
+        ("GET", "/V1/customers/search", _searching("customers", lambda c: [render_customer(c)])),
+        ("GET", "/V1/orders", _searching("orders", lambda o: [render_order(o)])),
         ("GET", "/V1/orders/{id:\\d{1,20}}", get_order),
         (
             "GET",
             "/V1/shipments",
-            _searching(lambda s: [x for o in _all_orders(s) for x in render_shipments(o)]),
+            _searching("shipments", render_shipments),
         ),
         ("POST", "/V1/integration/admin/token", admin_token),
     ]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from aiohttp import web
+__all__ = ["CARRIER_CODES", "LIFECYCLES", "lifecycle", "parse_time", "shipped_quantities"]
 
-__all__ = ["CARRIER_CODES", "Handler", "lifecycle", "parse_time", "shipped_quantities"]
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+LIFECYCLES = ("cancelled", "review", "shipped", "partial", "unpaid", "open")
 CARRIER_CODES = {
     "UPS": "ups",
     "FedEx": "fedex",

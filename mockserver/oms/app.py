@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver import bigcommerce, magento, shopify
-from mockserver.admin import create_role_app
-from mockserver.store import Store
+from mockserver.oms import bigcommerce, magento, shopify
+from mockserver.oms.store import Store
 
-__all__ = ["DEFAULT_TOKEN", "create_app"]
+__all__ = ["DEFAULT_TOKEN", "MAX_BODY", "create_app"]
 
 DEFAULT_TOKEN = "shpat_lookupkit_dev_token"
+MAX_BODY = 1024**2
 
 
 def create_app(store: Store, *, token: str = DEFAULT_TOKEN) -> web.Application:
-    """The OMS role: all three platforms plus ``/_mock``.
+    """All three platforms over ``store`` (``mockserver.roles.oms_app`` adds the harness).
 
     Example:
         >>> app = create_app(Store(), token="secret")
     """
-    app = create_role_app(store, "oms", client_max_size=1024**2)
+    app = web.Application(client_max_size=MAX_BODY)
     app.add_subapp(shopify.PREFIX, shopify.create_app(store, token=token))
     app.add_subapp(bigcommerce.PREFIX, bigcommerce.create_app(store, token=token))
     app.add_subapp(magento.PREFIX, magento.create_app(store, token=token))

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,8 +20,21 @@ from aiohttp import web
 
 from contracts.formats import phone_digits
 from generators.dataset import DatasetOptions, records
+from mockserver.harness.state import HarnessState
+from mockserver.oms.queries import (
+    CUSTOMER_FIELDS,
+    ORDER_FIELDS,
+    ORDER_SORTS,
+    OrderQuery,
+    TextFilter,
+    lifecycle_rank,
+    text_where,
+    to_timestamp,
+)
 
-__all__ = ["STORE", "OrderQuery", "RecordedRequest", "Store", "to_timestamp"]
+__all__ = ["STORE", "OrderQuery", "Store", "to_timestamp"]
+
+DEFAULT_SETTINGS: dict[str, Any] = {"rateLimit": True, "mutant": None}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS customers (
@@ -54,164 +65,22 @@ CREATE TABLE IF NOT EXISTS orders (
 CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id, created_ts);
 CREATE INDEX IF NOT EXISTS orders_created ON orders (created_ts, id);
 CREATE INDEX IF NOT EXISTS orders_name ON orders (name);
+CREATE INDEX IF NOT EXISTS orders_email ON orders (email_lc, created_ts);
 CREATE TABLE IF NOT EXISTS products (id INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-ORDER_STATUSES = ("open", "closed", "cancelled", "any")
-FINANCIAL_STATUSES = (
-    "authorized",
-    "pending",
-    "paid",
-    "partially_paid",
-    "refunded",
-    "voided",
-    "partially_refunded",
-    "unpaid",
-    "any",
-)
-FULFILLMENT_FILTERS = ("shipped", "partial", "unshipped", "unfulfilled", "any")
 
 
-def to_timestamp(text: str) -> int:
-    """Seconds since the epoch of an ISO-8601 time (a bare date means its start, in UTC)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
-@dataclass(slots=True)
-class OrderQuery:
-    """Filters of an order listing, already validated by the caller."""
-
-    ids: tuple[int, ...] | None = None
-    names: tuple[str, ...] | None = None
-    customer_id: int | None = None
-    email: str | None = None
-    status: str = "open"
-    financial_status: str | None = None
-    fulfillment_status: str | None = None
-    created_min: int | None = None
-    created_max: int | None = None
-    updated_min: int | None = None
-    updated_max: int | None = None
-    since_id: int | None = None
-    min_id: int | None = None
-    max_id: int | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        """The SQL condition and its parameters (never string-built from values)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-
-        def add(clause: str, *values: Any) -> None:
-            clauses.append(clause)
-            params.extend(values)
-
-        if self.ids is not None:
-            add(f"id IN ({','.join('?' * len(self.ids))})", *self.ids)
-        if self.names is not None:
-            add(f"name IN ({','.join('?' * len(self.names))})", *self.names)
-        if self.customer_id is not None:
-            add("customer_id = ?", self.customer_id)
-        if self.email is not None:
-            add("email_lc = ?", self.email.strip().lower())
-        if self.status == "open":
-            add("cancelled = 0 AND closed = 0")
-        elif self.status == "closed":
-            add("closed = 1")
-        elif self.status == "cancelled":
-            add("cancelled = 1")
-        if self.financial_status not in (None, "any"):
-            if self.financial_status == "unpaid":
-                add("financial_status IN ('pending', 'authorized', 'partially_paid')")
-            else:
-                add("financial_status = ?", self.financial_status)
-        fs = self.fulfillment_status
-        if fs == "shipped":
-            add("fulfillment_status = 'fulfilled'")
-        elif fs == "partial":
-            add("fulfillment_status = 'partial'")
-        elif fs == "unshipped":
-            add("fulfillment_status IS NULL")
-        elif fs == "unfulfilled":
-            add("(fulfillment_status IS NULL OR fulfillment_status = 'partial')")
-        for column, op, value in (
-            ("created_ts", ">=", self.created_min),
-            ("created_ts", "<=", self.created_max),
-            ("updated_ts", ">=", self.updated_min),
-            ("updated_ts", "<=", self.updated_max),
-            ("id", ">", self.since_id),
-            ("id", ">=", self.min_id),
-            ("id", "<=", self.max_id),
-        ):
-            if value is not None:
-                add(f"{column} {op} ?", value)
-        return (" AND ".join(clauses) or "1"), params
-
-
-@dataclass(slots=True)
-class RecordedRequest:
-    """One request a fake served, for the journal and for surprises."""
-
-    role: str
-    method: str
-    path: str
-    query: str
-    status: int
-    elapsed_ms: float
-    at: str
-    note: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "status": self.status,
-            "elapsedMs": round(self.elapsed_ms, 2),
-            "at": self.at,
-            "note": self.note,
-        }
-
-
-@dataclass(slots=True)
-class Fault:
-    """An injected fault: what to do, to which requests, how many times or how often."""
-
-    id: int
-    role: str
-    route: str
-    kind: str
-    method: str = "*"
-    status: int = 503
-    delay_ms: int = 0
-    times: int | None = None
-    probability: float | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "role": self.role,
-            "route": self.route,
-            "kind": self.kind,
-            "method": self.method,
-            "status": self.status,
-            "delayMs": self.delay_ms,
-            "times": self.times,
-            "probability": self.probability,
-        }
-
-
-class Store:
+class Store(HarnessState):
     """All fake-OMS state. Only this class talks to SQLite.
 
     Args:
         path: a database file, or ``":memory:"`` (the default) for tests.
     """
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", *, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(DEFAULT_SETTINGS | (settings or {}))
+        self.setting_checks["rateLimit"] = _check_rate_limit
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
@@ -219,11 +88,6 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        self.requests: deque[RecordedRequest] = deque(maxlen=10_000)
-        self.unexpected: list[RecordedRequest] = []
-        self.faults: dict[int, Fault] = {}
-        self.settings: dict[str, Any] = {"rateLimit": True, "mutant": None}
-        self._fault_seq = 0
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -242,14 +106,11 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
-    def reset(self) -> None:
-        """Forget all data, the journal, surprises and faults."""
+    def clear_data(self) -> None:
+        """Forget all customers, orders and products (``reset()`` also clears the harness)."""
         with self.transaction() as db:
             for table in ("customers", "orders", "products", "meta"):
                 db.execute(f"DELETE FROM {table}")
-        self.requests = deque(maxlen=10_000)
-        self.unexpected = []
-        self.faults = {}
 
     def seed(self, seed: int, *, customers: int = 20, reference: date | None = None) -> int:
         """Replace the data with a generated dataset; returns how many customers were loaded."""
@@ -458,6 +319,63 @@ class Store:
         )
         return self._db.execute(sql, [*params, limit, offset]).fetchall()
 
+    def orders_page(
+        self,
+        query: OrderQuery,
+        *,
+        sort: str = "id",
+        descending: bool = False,
+        ranks: dict[str, int] | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Orders sorted by an ``ORDER_SORTS`` key (or by lifecycle ``ranks``), ties by id, paged."""
+        where, params = query.where()
+        key, key_params = lifecycle_rank(ranks) if ranks is not None else (ORDER_SORTS[sort], [])
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT doc FROM orders WHERE {where} "
+            f"ORDER BY {key} {direction}, id ASC LIMIT ? OFFSET ?"
+        )
+        rows = self._db.execute(sql, [*params, *key_params, limit, offset])
+        return [json.loads(r[0]) for r in rows]
+
+    def search_docs(
+        self,
+        table: str,
+        groups: Sequence[Sequence[TextFilter]],
+        *,
+        sort: Sequence[tuple[str, bool]] = (),
+        limit: int = -1,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """``orders`` or ``customers`` matching text-filter groups (see ``TextFilter``), with the total.
+
+        ``sort`` is (field, descending) pairs over the same fields; missing values sort last
+        (first when descending), ties by id.
+        """
+        fields = {"orders": ORDER_FIELDS, "customers": CUSTOMER_FIELDS}[table]
+        where, params = text_where(fields, groups)
+        keys = [
+            f"({fields[f][1]} IS NULL) {d}, {fields[f][1]} {d}"
+            for f, d in ((name, "DESC" if desc else "ASC") for name, desc in sort)
+        ]
+        order = ", ".join([*keys, "id ASC"])
+        total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()[
+            0
+        ]
+        rows = self._db.execute(
+            f"SELECT doc FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [json.loads(r[0]) for r in rows], int(total)
+
+    def orders_plan(self, query: OrderQuery) -> str:
+        """SQLite's plan for listing ``query``'s orders (to show which index answers it)."""
+        where, params = query.where()
+        rows = self._db.execute(f"EXPLAIN QUERY PLAN SELECT doc FROM orders WHERE {where}", params)
+        return "; ".join(str(row[-1]) for row in rows)
+
     def count_orders(self, query: OrderQuery) -> int:
         where, params = query.where()
         return int(
@@ -494,13 +412,9 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
-    # -- faults ---------------------------------------------------------------------------------
 
-    def add_fault(self, **spec: Any) -> Fault:
-        self._fault_seq += 1
-        fault = Fault(self._fault_seq, **spec)
-        self.faults[fault.id] = fault
-        return fault
+def _check_rate_limit(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "rateLimit must be true or false"
 
 
 def _like(text: str) -> str:

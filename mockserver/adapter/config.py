@@ -1,0 +1,47 @@
+"""How the reference adapter is configured: its OMS, Gladly's credentials, its time budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AdapterConfig"]
+
+
+@dataclass(frozen=True)
+class AdapterConfig:
+    """How the adapter reaches its OMS and authenticates Gladly.
+
+    Attributes:
+        shopify_url: the Admin API base, e.g. ``https://shop.myshopify.com/admin/api/2025-01``.
+        shopify_token: sent as ``X-Shopify-Access-Token``.
+        shop: the shop handle, for admin links.
+        signing_key: the app's signing key; None accepts unsigned requests.
+        basic_auth: (user, password) when the app is configured with Basic credentials.
+        search_attributes: the Search Query Attributes configured in Gladly.
+        max_age: seconds a Gladly-Time may be away from now.
+        budget: seconds one request may take in all (Gladly recommends under 5).
+        max_orders: most recent orders sent with a detailed lookup.
+        cache_ttl: seconds a detailed answer is reused (0 turns the cache off). Gladly looks a
+            customer up on every profile open and contact; the adapter's own actions clear it.
+        cache_size: most customers (and product images) kept in memory.
+    """
+
+    shopify_url: str
+    shopify_token: str
+    shop: str = "lookupkit-demo"
+    signing_key: str | None = None
+    basic_auth: tuple[str, str] | None = None
+    search_attributes: tuple[str, ...] = ("email", "phone", "name", "externalCustomerId")
+    max_age: float = 300.0
+    budget: float = 4.5
+    max_orders: int = 25
+    cache_ttl: float = 5.0
+    cache_size: int = 10_000
+
+    def __repr__(self) -> str:  # never print the key or the password
+        hidden = {"signing_key", "basic_auth", "shopify_token"}
+        shown = ", ".join(
+            f"{name}={'***' if name in hidden and value else repr(value)}"
+            for name, value in self.__dict__.items()
+        )
+        return f"AdapterConfig({shown})"

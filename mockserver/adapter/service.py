@@ -1,0 +1,194 @@
+"""What the adapter does, without HTTP: the three lookups, and the two order actions.
+
+Lookups answer Gladly's profile list; actions answer Gladly's ``{message, detail}``. Anything the
+caller should be told raises ``Problem`` (the app turns it into ``{"errors": [...]}``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from typing import Any
+
+from mockserver.adapter.config import AdapterConfig
+from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form, order_actions
+from mockserver.adapter.mapping import gladly_profile
+from mockserver.adapter.shopify_client import Shopify
+
+__all__ = ["LookupService", "Problem"]
+
+
+class Problem(Exception):
+    """An answer other than 200: ``status``, what to tell the agent, a code and the field."""
+
+    def __init__(self, status: int, detail: str, *, code: str, attr: str | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.code, self.attr = status, detail, code, attr
+
+
+GONE = "This order no longer exists in the shop"
+
+
+class LookupService:
+    """The adapter's logic over one Shopify client, with a short cache of detailed answers."""
+
+    def __init__(self, config: AdapterConfig) -> None:
+        self.config = config
+        self.shopify = Shopify(
+            config.shopify_url, config.shopify_token, cache_size=config.cache_size
+        )
+        self.cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+
+    def deadline(self) -> float:
+        return time.monotonic() + self.config.budget
+
+    # -- the cache of detailed answers ----------------------------------------------------------
+
+    def remember(self, customer_id: str, profile: dict[str, Any]) -> None:
+        if self.config.cache_ttl > 0:
+            self.cache[customer_id] = (time.monotonic() + self.config.cache_ttl, profile)
+            self.cache.move_to_end(customer_id)
+            if len(self.cache) > self.config.cache_size:
+                self.cache.popitem(last=False)
+
+    def recall(self, customer_id: str) -> dict[str, Any] | None:
+        expires, profile = self.cache.get(customer_id, (0.0, None))
+        return profile if expires > time.monotonic() else None
+
+    def forget(self, order: dict[str, Any]) -> None:
+        self.cache.pop(str((order.get("customer") or {}).get("id")), None)
+
+    def clear(self) -> None:
+        """Forget every cached answer and image (after the shop's data was replaced)."""
+        self.cache.clear()
+        self.shopify.images.clear()
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    async def lookup(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        query, deadline = body["query"], self.deadline()
+        if body["lookupLevel"] == "DETAILED":
+            return await self.detailed(str(query.get("externalCustomerId", "")), deadline)
+        if any(isinstance(query.get(k), list) for k in ("emails", "phones")) or "id" in query:
+            return await self.auto_link(query, deadline)
+        return await self.basic_search(query, deadline)
+
+    async def detailed(self, customer_id: str, deadline: float) -> list[dict[str, Any]]:
+        cached = self.recall(customer_id)
+        if cached is not None:
+            return [cached]
+        customer = await self.shopify.customer(customer_id, deadline)
+        if customer is None:
+            return []  # unknown id: no result, never someone else
+        orders = await self.shopify.orders(customer["id"], self.config.max_orders, deadline)
+        product_ids = {
+            line["product_id"] for o in orders for line in o["line_items"] if line.get("product_id")
+        }
+        images = await self.shopify.image_urls(product_ids, deadline)
+        profile = gladly_profile(customer, orders, images, self.config.shop)
+        by_number = {o["name"]: o for o in orders}
+        for txn in profile["transactions"]:
+            txn["actions"] = order_actions(by_number[txn["orderNumber"]])
+        self.remember(customer_id, profile)
+        return [profile]
+
+    async def auto_link(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
+        """Every customer sharing one of the profile's emails or phones."""
+        terms = [f'email:"{e}"' for e in strings(query.get("emails"))]
+        terms += [f"phone:{p}" for p in strings(query.get("phones"))]
+        found: dict[int, dict[str, Any]] = {}
+        for results in await asyncio.gather(*(self.shopify.search(t, deadline) for t in terms)):
+            found.update((c["id"], c) for c in results)
+        return [gladly_profile(c, None, {}, self.config.shop) for c in found.values()]
+
+    async def basic_search(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
+        """Customers matching every configured attribute the agent filled in."""
+        matches: dict[int, dict[str, Any]] | None = None
+        for attr in self.config.search_attributes:
+            for value in strings(query.get(attr)) + strings(query.get(attr + "s")):
+                found = {c["id"]: c for c in await self._search(attr, value.strip(), deadline)}
+                matches = (
+                    found if matches is None else {i: matches[i] for i in matches if i in found}
+                )
+        return [gladly_profile(c, None, {}, self.config.shop) for c in (matches or {}).values()]
+
+    async def _search(self, attr: str, value: str, deadline: float) -> list[dict[str, Any]]:
+        if not value:
+            return []
+        if attr == "externalCustomerId":
+            customer = await self.shopify.customer(value, deadline)
+            return [customer] if customer else []
+        if attr == "name":
+            words = value.replace('"', "").split()
+            if len(words) > 1:
+                return await self.shopify.search(
+                    f'first_name:"{words[0]}" last_name:"{words[-1]}"', deadline
+                )
+            return await self.shopify.search(words[0], deadline)
+        if attr in ("email", "phone"):
+            return await self.shopify.search(f'{attr}:"{value}"', deadline)
+        return []
+
+    # -- actions --------------------------------------------------------------------------------
+
+    async def form(self, action: str, order_id: str) -> dict[str, Any]:
+        order = await self.shopify.order(order_id, self.deadline())
+        if order is None:
+            raise Problem(404, "No such order", code="not-found")
+        return cancel_form(order) if action == "cancel-order" else note_form(order)
+
+    async def cancel(self, order_id: str, values: dict[str, Any]) -> dict[str, str]:
+        reason = values.get("reason")
+        if reason not in CANCEL_REASONS:
+            raise Problem(
+                400, "Choose a reason for the cancellation", code="required", attr="reason"
+            )
+        order = await self._order_to_change(order_id)
+        body = {"reason": reason, "email": bool(values.get("notify"))}
+        await self._write("POST", f"/orders/{order_id}/cancel.json", body)
+        detail = f"Reason: {CANCEL_REASONS[reason]}." + (
+            " The customer was emailed." if values.get("notify") else ""
+        )
+        return {"message": f"Order {order['name']} canceled", "detail": detail}
+
+    async def add_note(self, order_id: str, values: dict[str, Any]) -> dict[str, str]:
+        note = values.get("note")
+        if not isinstance(note, str) or not note.strip():
+            raise Problem(400, "Write the note to add", code="required", attr="note")
+        if len(note) > 1000:
+            raise Problem(400, "Keep the note under 1000 characters", code="too-long", attr="note")
+        order = await self._order_to_change(order_id)
+        combined = "\n".join(part for part in (order.get("note"), note.strip()) if part)
+        body = {"order": {"id": order["id"], "note": combined}}
+        await self._write("PUT", f"/orders/{order_id}.json", body)
+        return {"message": f"Note added to order {order['name']}", "detail": note.strip()}
+
+    async def _order_to_change(self, order_id: str) -> dict[str, Any]:
+        order = await self.shopify.order(order_id, self.deadline())
+        if order is None:
+            raise Problem(406, GONE, code="not-found")
+        self.forget(order)
+        return order
+
+    async def _write(self, method: str, path: str, body: dict[str, Any]) -> None:
+        result = await self.shopify.call(method, path, self.deadline(), body=body)
+        if result is None or "_refused" in result:
+            raise Problem(406, f"The shop refused: {refusal(result)}", code="refused")
+
+
+def strings(value: Any) -> list[str]:
+    """The strings of a query value Gladly may send as one string or as a list."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def refusal(result: Any) -> str:
+    """Shopify's 422 ``errors`` in one line."""
+    errors = (result or {}).get("_refused") if isinstance(result, dict) else None
+    if isinstance(errors, dict):
+        return "; ".join(
+            f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in errors.items()
+        )
+    return str(errors or "not found")

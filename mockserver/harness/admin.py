@@ -1,0 +1,136 @@
+"""The ``/_mock`` admin API every role mounts: health, reset, seed, journal, faults, settings.
+
+Mutations are POST only. Bad input answers 400 with the kit's error body naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.harness.errors import ApiError, error_response
+from mockserver.harness.faults import fault_spec
+from mockserver.harness.journal import ADMIN, recorder
+from mockserver.harness.state import HarnessState
+
+__all__ = ["HARNESS", "ROLE", "mount"]
+
+HARNESS = web.AppKey("harness", HarnessState)
+ROLE = web.AppKey("role", str)
+MAX_SEEDED = 100_000
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.read() or b"{}")
+    except ValueError:
+        raise ApiError(400, "body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return body
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "role": request.app[ROLE]})
+
+
+async def reset(request: web.Request) -> web.Response:
+    request.app[HARNESS].reset()
+    return web.json_response({"ok": True})
+
+
+async def seed(request: web.Request) -> web.Response:
+    body = await _json(request)
+    number, customers = body.get("seed", 0), body.get("customers", 20)
+    if not _is_int(number):
+        return error_response(400, f"seed must be an integer (got {number!r})", "seed")
+    if not _is_int(customers) or not 0 <= customers <= MAX_SEEDED:
+        message = f"customers must be an integer from 0 to {MAX_SEEDED} (got {customers!r})"
+        return error_response(400, message, "customers")
+    try:
+        reference = date.fromisoformat(body["referenceDate"]) if "referenceDate" in body else None
+    except (TypeError, ValueError):
+        return error_response(400, "referenceDate must be YYYY-MM-DD", "referenceDate")
+    loaded = request.app[HARNESS].seed(number, customers=customers, reference=reference)
+    return web.json_response({"ok": True, "customers": loaded})
+
+
+async def journal(request: web.Request) -> web.Response:
+    state = request.app[HARNESS]
+    return web.json_response(
+        {
+            "requests": [r.as_dict() for r in state.requests],
+            "unexpected": [r.as_dict() for r in state.unexpected],
+        }
+    )
+
+
+async def customers(request: web.Request) -> web.Response:
+    return web.json_response({"customers": request.app[HARNESS].known_customers(limit=20)})
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    return web.json_response(
+        {"faults": [f.as_dict() for f in request.app[HARNESS].faults.values()]}
+    )
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    spec, message, field = fault_spec(await _json(request), request.app[ROLE])
+    if message:
+        return error_response(400, message, field)
+    fault = request.app[HARNESS].add_fault(**spec)
+    return web.json_response({"fault": fault.as_dict()}, status=201)
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    request.app[HARNESS].faults.clear()
+    return web.json_response({"ok": True})
+
+
+async def settings(request: web.Request) -> web.Response:
+    state = request.app[HARNESS]
+    if request.method == "POST":
+        body = await _json(request)
+        for name, check in state.setting_checks.items():
+            if name in body:
+                problem = check(body[name])
+                if problem:
+                    return error_response(400, problem, name)
+        state.settings.update((k, body[k]) for k in state.setting_checks if k in body)
+    return web.json_response({"settings": state.settings})
+
+
+def _admin_app(state: HarnessState, role: str) -> web.Application:
+    app = web.Application()
+    app[HARNESS] = state
+    app[ROLE] = role
+    app.router.add_get("/health", health)
+    app.router.add_post("/reset", reset)
+    app.router.add_post("/seed", seed)
+    app.router.add_get("/requests", journal)
+    app.router.add_get("/customers", customers)
+    app.router.add_get("/faults", list_faults)
+    app.router.add_post("/faults", add_fault)
+    app.router.add_post("/faults/clear", clear_faults)
+    app.router.add_get("/settings", settings)
+    app.router.add_post("/settings", settings)
+    return app
+
+
+def mount(app: web.Application, state: HarnessState, role: str) -> web.Application:
+    """Give a role's app the harness: the journal and faults first, then ``/_mock``.
+
+    Example:
+        >>> mount(web.Application(), HarnessState(), "oms")
+    """
+    app.middlewares.insert(0, recorder(state, role))
+    app.add_subapp(ADMIN, _admin_app(state, role))
+    return app

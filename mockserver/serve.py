@@ -1,0 +1,162 @@
+"""``lookupkit serve``: open the store, start the roles asked for, announce them, serve until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import signal
+from dataclasses import dataclass, field
+from datetime import date
+
+import click
+
+from contracts.cli import InputError
+from mockserver import roles
+from mockserver.adapter import AdapterConfig
+from mockserver.gladly import GladlyConfig
+from mockserver.oms import Store
+from mockserver.runner import DEFAULT_PORT, Running, start, stop
+
+__all__ = ["DEFAULT_PORT", "SHOPIFY_VERSION", "ServeOptions", "serve_until_stopped"]
+
+SHOPIFY_VERSION = "2025-01"
+
+
+@dataclass
+class ServeOptions:
+    """What ``lookupkit serve`` was asked for (see its --help for each option)."""
+
+    role: str
+    db: str = "lookupkit.sqlite3"
+    seed: int = 7
+    customers: int = 50
+    reference: date | None = None
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    token: str = ""
+    oms_url: str | None = None
+    signing_key: str | None = None
+    basic_auth: tuple[str, str] | None = None
+    mutant: str | None = None
+    rate_limit: bool = True
+    cache_ttl: float = 5.0
+    gladly_adapter: str | None = None
+    gladly_headers: dict[str, str] = field(default_factory=dict)
+    search_attributes: tuple[str, ...] = ()
+    result_columns: tuple[str, ...] = ()
+
+    def port_of(self, offset: int) -> int:
+        """'all' puts the roles on consecutive ports (OMS, adapter, Gladly); port 0 picks free ones."""
+        return self.port + offset if self.role == "all" and self.port else self.port
+
+
+def open_store(options: ServeOptions) -> Store:
+    """The store, seeded when empty; the adapter alone keeps only its harness state in memory."""
+    try:
+        path = options.db if options.role != "adapter" else ":memory:"
+        store = Store(path, settings={"rateLimit": options.rate_limit, "mutant": options.mutant})
+    except Exception as exc:  # sqlite3 errors name the problem
+        raise InputError(
+            f"cannot open the database {options.db!r}: {exc}", "pass --db PATH to a writable file"
+        ) from None
+    if options.role != "adapter" and store.count_customers() == 0:
+        store.seed(options.seed, customers=options.customers, reference=options.reference)
+    return store
+
+
+async def start_roles(running: Running, store: Store, options: ServeOptions) -> None:
+    host, oms_url = options.host, options.oms_url
+    if options.role in ("oms", "all"):
+        app = roles.oms_app(store, token=options.token)
+        base = await start(running, "oms", app, host=host, port=options.port_of(0))
+        oms_url = oms_url or f"{base}/admin/api/{SHOPIFY_VERSION}"
+    if options.role in ("adapter", "all"):
+        oms_url = oms_url or f"http://127.0.0.1:{DEFAULT_PORT}/admin/api/{SHOPIFY_VERSION}"
+        config = AdapterConfig(
+            oms_url,
+            options.token,
+            signing_key=options.signing_key,
+            basic_auth=options.basic_auth,
+            cache_ttl=options.cache_ttl,
+        )
+        app = roles.adapter_app(store, config)
+        await start(running, "adapter", app, host=host, port=options.port_of(1))
+    if options.role in ("gladly", "all"):
+        target = options.gladly_adapter or (
+            running.urls["adapter"] + "/" if "adapter" in running.urls else None
+        )
+        if target is None:
+            raise click.BadParameter(
+                "'serve gladly' needs the adapter's URL", param_hint="--adapter"
+            )
+        settings = GladlyConfig(
+            target,
+            signing_key=options.signing_key,
+            basic_auth=options.basic_auth,
+            headers=options.gladly_headers,
+            search_attributes=options.search_attributes or ("email",),
+            result_columns=options.result_columns or ("name", "externalCustomerId", "emails"),
+        )
+        app = roles.gladly_app(store, settings)
+        await start(running, "gladly", app, host=host, port=options.port_of(2))
+
+
+async def serve_until_stopped(options: ServeOptions) -> None:
+    """Serve until SIGINT or SIGTERM; a port that cannot be had is one line, not a traceback."""
+    store = open_store(options)
+    running = Running()
+    try:
+        await start_roles(running, store, options)
+    except OSError as exc:
+        await stop(running)
+        store.close()
+        reason = (
+            "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc.strerror})"
+        )
+        raise click.ClickException(
+            f"port {options.port} on {options.host} {reason}; pick another with --port"
+        ) from None
+    except BaseException:
+        await stop(running)
+        store.close()
+        raise
+    announce(running.urls, store, options)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopped.set)
+    await stopped.wait()
+    click.echo("Stopping...", err=True)
+    await stop(running)
+    store.close()
+
+
+def announce(urls: dict[str, str], store: Store, options: ServeOptions) -> None:
+    """Say where each role listens, how to authenticate, and a few customers to try."""
+    if "oms" in urls:
+        click.echo(f"Fake OMS       {urls['oms']}")
+        click.echo(
+            f"  Shopify      {urls['oms']}/admin/api/{SHOPIFY_VERSION}/  (X-Shopify-Access-Token)"
+        )
+        click.echo(f"  BigCommerce  {urls['oms']}/stores/lookupkit/v2/  (X-Auth-Token)")
+        click.echo(f"  Magento      {urls['oms']}/rest/V1/  (Authorization: Bearer)")
+    if "gladly" in urls:
+        click.echo(
+            f"Fake Gladly    {urls['gladly']}/  (agent desktop, Sidekick, debugger; JSON API under /api)"
+        )
+    if "adapter" in urls:
+        signed = options.signing_key is not None
+        note = "signed requests only" if signed else "no signing key: unsigned requests accepted"
+        mutant = f"; mutant {options.mutant}" if options.mutant else ""
+        click.echo(f"Adapter        {urls['adapter']}/  ({note}{mutant})")
+    for role in ("oms", "adapter", "gladly"):
+        if role in urls:
+            click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")
+            break
+    if "oms" in urls:
+        click.echo("Customers to try:")
+        for c in store.known_customers(5):
+            click.echo(
+                f"  {c['email']:<38} {c['phone']:<16} externalCustomerId {c['id']}  ({c['orders']} orders)"
+            )
+    click.echo("Press Ctrl-C to stop.", err=True)

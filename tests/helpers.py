@@ -1,0 +1,214 @@
+"""What several test modules share: constants, sample documents, Gladly-style requests, and
+the installed lookupkit command. Test modules import from here, never from each other."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from contracts.gladly import gladly_request
+from generators.build import TYPES
+from generators.dataset import DatasetOptions, records, today
+
+REF = date(2026, 11, 28)
+KEY = "adapter-test-signing-key"
+TOKEN = "shpat_test_token_0123456789"
+SHOPIFY = "/admin/api/2025-01"
+
+
+# -- sample documents ---------------------------------------------------------------------------
+
+ADDRESS = {
+    "street1": "1 Market St",
+    "city": "San Francisco",
+    "state": "CA",
+    "country": "US",
+    "zip": "94105",
+}
+ORDER: dict[str, Any] = {
+    "type": "ORDER",
+    "createdAt": "2024-05-01T12:00:00Z",
+    "orderNumber": "#1001",
+    "orderStatus": "complete",
+    "orderTotal": "$50.00",
+    "currencyCode": "USD",
+    "itemCount": 2,
+    "customerOrderUrl": "https://shop.example.com/orders/1001",
+    "products": [
+        {"id": "p1", "name": "Socks", "sku": "SOCK-1", "imageUrl": "https://img.example.com/1.jpg"},
+        {"id": "p2", "name": "Scarf", "sku": "SCARF-1"},
+    ],
+    "fulfillments": [
+        {
+            "productIds": ["p1", "p2"],
+            "trackingUrl": "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+            "trackingNumber": "1Z999AA10123456784",
+            "carrier": "UPS",
+            "shippingSpeed": "Ground",
+            "shippingAddress": dict(ADDRESS, phone="+14155550123"),
+        }
+    ],
+    "actions": [{"name": "Cancel order", "formUrl": "/actions/cancel?order=1001"}],
+}
+SUBSCRIPTION: dict[str, Any] = {
+    "type": "SUBSCRIPTION",
+    "subscriptionId": "S1",
+    "status": "Active",
+    "billingIntervalUnit": "month",
+    "billingIntervalNumber": "1",
+    "quantity": "1",
+}
+PROFILE: dict[str, Any] = {
+    "externalCustomerId": "c1",
+    "name": "Ana Díaz",
+    "address": "1 Market St, San Francisco",
+    "emails": [{"original": "ana@example.com"}],
+    "phones": [{"original": "+14155550123", "type": "MOBILE"}],
+    "customAttributes": {"tier": "gold"},
+    "transactions": [ORDER, SUBSCRIPTION, {"type": "GENERIC", "name": "RES 1"}],
+    "actions": [{"name": "Add note", "formUrl": "https://adapter.example.com/actions/note"}],
+}
+DETAILED = {
+    "lookupLevel": "DETAILED",
+    "query": {"externalCustomerId": "c1"},
+    "uniqueMatchRequired": True,
+}
+
+AUTO_LINK = {
+    "lookupLevel": "BASIC",
+    "query": {"emails": ["ana@example.com"], "id": "Br1zuiBMTA-daPVl50x45w"},
+    "uniqueMatchRequired": False,
+}
+SEARCH = {
+    "lookupLevel": "BASIC",
+    "query": {"email": "ana@example.com"},
+    "uniqueMatchRequired": False,
+}
+BASIC_PROFILE = {k: v for k, v in PROFILE.items() if k not in ("transactions", "actions")}
+
+
+# -- requests as Gladly sends them --------------------------------------------------------------
+
+
+async def gladly(
+    http: aiohttp.ClientSession,
+    url: str,
+    body: Any = None,
+    *,
+    method: str = "POST",
+    key: str | None = KEY,
+    **options: Any,
+) -> tuple[int, Any]:
+    """Send a request as Gladly would and return (status, parsed JSON or None)."""
+    raw, headers = gladly_request(method, url, body, key=key, **options)
+    async with http.request(
+        method, url, data=raw if body is not None else None, headers=headers
+    ) as response:
+        text = await response.text()
+        try:
+            return response.status, json.loads(text) if text else None
+        except ValueError:
+            return response.status, text
+
+
+# -- the lookupkit command, as users run it -----------------------------------------------------
+
+
+def run(
+    lookupkit: str, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "GLADLY_SIGNING_KEY"} | (env or {})
+    return subprocess.run(
+        [lookupkit, *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=full_env,
+        check=False,
+    )
+
+
+@contextmanager
+def serving(
+    lookupkit: str, *args: str
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, str], list[str]]]:
+    proc = subprocess.Popen(
+        [lookupkit, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if "Press Ctrl-C" in line:
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    assert ready.wait(30), lines
+    urls = {
+        m.group(1).lower(): m.group(2)
+        for line in lines
+        if (m := re.match(r"^(Fake OMS|Adapter)\s+(http://\S+?)/?\s", line + " "))
+    }
+    urls = {("oms" if k == "fake oms" else k): v.rstrip("/") for k, v in urls.items()}
+    try:
+        yield proc, urls, lines
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(15)
+        reader.join(10)
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+# -- an adapter with every transaction type, for the cards ---------------------------------------
+
+
+def all_types_profiles() -> dict[str, dict[str, Any]]:
+    options = DatasetOptions(
+        customers=4, seed=3, types=TYPES, min_orders=2, max_orders=3, reference=today()
+    )
+    return {r["gladly"]["emails"][0]["original"]: r["gladly"] for r in records(options, "gladly")}
+
+
+def all_types_app() -> web.Application:
+    people = all_types_profiles()
+    by_id = {p["externalCustomerId"]: p for p in people.values()}
+
+    async def lookup(request: web.Request) -> web.Response:
+        body = json.loads(await request.read())
+        query = body["query"]
+        if body["lookupLevel"] == "DETAILED":
+            found = by_id.get(query["externalCustomerId"])
+            return web.json_response({"results": [found] if found else []})
+        emails = query.get("emails") or [query.get("email", "")]
+        return web.json_response(
+            {
+                "results": [
+                    {k: v for k, v in people[e].items() if k != "transactions"}
+                    for e in emails
+                    if e in people
+                ]
+            }
+        )
+
+    app = web.Application()
+    app.router.add_post("/", lookup)
+    return app
