@@ -53,7 +53,7 @@ class SignatureError(ValueError):
     The message names what is wrong; it never contains the signing key.
 
     Attributes:
-        reason: a stable code: "missing", "malformed", "algorithm", "unsigned-time",
+        reason: a stable code: "missing", "malformed", "algorithm", "unsigned-time", "duplicate",
             "missing-header", "time", "stale", "mismatch".
     """
 

@@ -14,6 +14,7 @@ import pytest
 
 from contracts.rules import CATALOGUE, PROFILES
 from contracts.verify.engine import Report, Unreachable, VerifyOptions, run
+from contracts.verify.options import QUERY_FORMS
 
 KEY = pytest.StashKey[dict[str, Any]]()
 
@@ -35,6 +36,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lookup-seed", type=int)
     group.addoption("--lookup-time-budget", type=float, default=120.0)
     group.addoption("--lookup-request-timeout", type=float, default=15.0)
+    group.addoption("--lookup-query-form", choices=QUERY_FORMS, default="auto")
+    group.addoption(
+        "--lookup-no-submit", action="store_true", help="Send no action submits (read-only)."
+    )
 
 
 def _options(config: pytest.Config, *, fuzz: bool) -> VerifyOptions:
@@ -57,6 +62,8 @@ def _options(config: pytest.Config, *, fuzz: bool) -> VerifyOptions:
         seed=config.getoption("lookup_seed"),
         time_budget=config.getoption("lookup_time_budget"),
         request_timeout=config.getoption("lookup_request_timeout"),
+        query_form=config.getoption("lookup_query_form"),
+        no_submit=config.getoption("lookup_no_submit"),
         fuzz_database=fuzz,
     )
 

@@ -242,6 +242,32 @@ BASIC_AUTH = _r("security.basic-auth", "EEE", "Missing or wrong Basic credential
                 "answer 401 unless the Authorization header carries the configured credentials")
 ACCEPTS_VARIANTS = _r("security.accepts-gladly-variants", "EEE", "Every correctly signed request Gladly may send is accepted",
                       "verify over the raw bytes and header names case-insensitively; do not re-serialise JSON")
+REJECTS_NEAR_MISS = _r("security.rejects-near-miss", "EEE", "A signature that is only almost right is rejected",
+                       "parse Gladly-Authorization strictly: hmac-sha256 only, 64 hex digits compared in full, gladly-time signed, every signed header present, one header only, Gladly-Time within the window either way")
+REJECTS_REPLAY = _r("security.rejects-replayed-signature", "EEE", "A signature seen before is not trusted for another body",
+                    "verify every request on its own: never cache accepted signatures or correlation ids")
+NO_ORACLE = _r("security.no-signature-oracle", "EEE", "Refusals do not reveal the expected signature or the key",
+               "answer a refusal with the reason only; never echo the expected signature, canonical request or key")
+ACTIONS_GUARDED = _r("security.action-endpoints-signed", "EEE", "Action form and submit URLs refuse requests Gladly did not sign",
+                     "verify the signature (and Basic credentials) on every route, not only the lookup URL")
+SEARCH_INJECTION = _r("security.search-injection", "EEE", "Quotes, wildcards and patterns in a search value match only themselves",
+                      "escape or reject query metacharacters (\" ' * % _ \\) before they reach the OMS search; return only real matches")
+QUERY_FORM = _r("security.query-form", "III", "The adapter accepts the documented query-string signing form",
+                "sign and verify action URLs with the documented canonical query (sorted, encoded); accept the other form too")
+QUERY_FORM_UNDOCUMENTED = _r("security.query-form-undocumented", "WWW", "The adapter accepts the documented query-string signing form",
+                             "verify action URLs against both query-string forms; Gladly's documentation uses the sorted, encoded query")
+EVERY_CONTACT = _r("auto-link.every-contact", "WWE", "Auto-link finds the customer by each of its emails and MOBILE phones alone",
+                   "search every email and every phone Gladly sends, each on its own")
+EMAIL_CASE = _r("auto-link.email-case-insensitive", "WWE", "Auto-link matches emails trimmed and case-insensitively",
+                "lower-case and trim emails before searching, as Gladly compares them")
+ALL_MATCHES = _r("auto-link.all-matches", "WWE", "Auto-link with contacts of two customers returns both",
+                 "return every customer matching any contact; Gladly then links none, instead of the wrong one")
+UNKNOWN_ID = _r("detailed.unknown-id", "EEE", "A detailed lookup of an unknown id answers 200 with no result",
+                "answer {\"results\": []} for an id the OMS does not know; never an error, never another customer")
+SUBMIT_ROBUST = _r("action-submit.robust", "EEE", "Action submits with values the form cannot produce get a documented answer",
+                   "validate submitted values: answer 400 {\"errors\": [{\"attr\", \"detail\"}]} for missing, unknown or mistyped values")
+FORM_UNKNOWN_TARGET = _r("action-form.unknown-target", "WWW", "A form URL for something that does not exist gets a 4xx",
+                         "answer 404 (or 400) when the form's target is unknown, not an empty form")
 # fmt: on
 
 CATALOGUE: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))

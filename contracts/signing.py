@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -37,6 +38,7 @@ __all__ = [
     "ALGORITHM",
     "AUTH_HEADER",
     "TIME_HEADER",
+    "UNSIGNED_HEADERS",
     "QueryForm",
     "SignatureError",
     "basic_auth_headers",
@@ -216,11 +218,19 @@ def verify(
     value = lower.get(AUTH_HEADER.lower())
     if value is None:
         raise SignatureError("missing", "the request has no Gladly-Authorization header")
+    # A multidict (aiohttp, http.client) lists a repeated header once per line: which one to
+    # trust is ambiguous, so a repeated signature or signed header is refused.
+    seen = Counter(name.lower() for name, _ in headers.items())
+    if seen[AUTH_HEADER.lower()] > 1:
+        raise SignatureError("duplicate", "the request has more than one Gladly-Authorization")
     algorithm, names, signature = parse_authorization(value)
     if algorithm != ALGORITHM:
         raise SignatureError("algorithm", f"unsupported SigningAlgorithm {algorithm!r}")
     if TIME_HEADER.lower() not in names:
         raise SignatureError("unsigned-time", "Gladly-Time is not among the SignedHeaders")
+    repeated = [name for name in names if seen[name] > 1]
+    if repeated:
+        raise SignatureError("duplicate", f"signed header {repeated[0]!r} appears more than once")
     gladly_time = lower.get(TIME_HEADER.lower(), "").strip()
     try:
         moment = parse_time(gladly_time)

@@ -96,6 +96,13 @@ cli.add_command(verify)
     help="Search Results Attributes shown as columns (default: name, externalCustomerId, emails).",
 )
 @click.option(
+    "--query-form",
+    type=click.Choice(["auto", "documented", "path-with-query"]),
+    default="auto",
+    show_default=True,
+    help="How the fake Gladly signs action URLs' query strings (auto: documented, then the other).",
+)
+@click.option(
     "--cache-ttl",
     type=click.FloatRange(0, 3600),
     default=5.0,
@@ -121,6 +128,7 @@ def serve(
     search_attributes: tuple[str, ...],
     result_columns: tuple[str, ...],
     cache_ttl: float,
+    query_form: str,
 ) -> None:
     """Serve the fake OMS, the reference adapter, or both, until Ctrl-C."""
     from mockserver.mutants import MUTANTS
@@ -151,6 +159,7 @@ def serve(
         gladly_headers=dict(headers),
         search_attributes=search_attributes,
         result_columns=result_columns,
+        query_form=query_form,
     )
     asyncio.run(serve_until_stopped(options))
 

@@ -44,6 +44,7 @@ class ServeOptions:
     gladly_headers: dict[str, str] = field(default_factory=dict)
     search_attributes: tuple[str, ...] = ()
     result_columns: tuple[str, ...] = ()
+    query_form: str = "auto"
 
     def port_of(self, offset: int) -> int:
         """'all' puts the roles on consecutive ports (OMS, adapter, Gladly); port 0 picks free ones."""
@@ -96,6 +97,7 @@ async def start_roles(running: Running, store: Store, options: ServeOptions) -> 
             headers=options.gladly_headers,
             search_attributes=options.search_attributes or ("email",),
             result_columns=options.result_columns or ("name", "externalCustomerId", "emails"),
+            query_form=options.query_form,
         )
         app = roles.gladly_app(store, settings)
         await start(running, "gladly", app, host=host, port=options.port_of(2))

@@ -19,7 +19,7 @@ from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
-from tests.helpers import KEY, REF, SHOPIFY, TOKEN
+from tests.helpers import KEY, REF, SHOPIFY, TOKEN, VERIFY_KEY, serving
 
 DATA = Path(__file__).parent / "data"
 
@@ -89,3 +89,32 @@ async def servers(store: Store) -> AsyncIterator[Servers]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture(scope="module")
+def served(lookupkit: str) -> Iterator[dict[str, Any]]:
+    args = [
+        "all",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--signing-key",
+        VERIFY_KEY,
+        "--no-rate-limit",
+        "--customers",
+        "30",
+        "--reference-date",
+        "2026-11-28",
+        "--cache-ttl",
+        "0",
+    ]
+    with serving(lookupkit, *args) as (_, urls, lines):
+        emails = [line.split()[0] for line in lines if "externalCustomerId" in line]
+        phones = [line.split()[1] for line in lines if "externalCustomerId" in line]
+        yield {
+            "adapter": urls["adapter"] + "/",
+            "admin": urls["adapter"],
+            "emails": emails,
+            "phones": phones,
+        }

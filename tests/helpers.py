@@ -9,15 +9,21 @@ import re
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from contracts.checks import judge
 from contracts.gladly import gladly_request
+from contracts.probes import must_reject
+from contracts.rules import PROFILES, Finding, Profile
 from generators.build import TYPES
 from generators.dataset import DatasetOptions, records, today
 
@@ -98,6 +104,50 @@ SEARCH = {
 BASIC_PROFILE = {k: v for k, v in PROFILE.items() if k not in ("transactions", "actions")}
 
 
+# -- rule cases ---------------------------------------------------------------------------------
+
+Run = Callable[[Profile], list[Finding]]
+CODES = {"error": "E", "warning": "W", "info": "I"}
+ATTACK_RULES = (
+    "security.rejects-near-miss",
+    "security.rejects-replayed-signature",
+    "security.no-signature-oracle",
+    "security.action-endpoints-signed",
+    "security.search-injection",
+    "security.query-form",
+    "security.query-form-undocumented",
+    "auto-link.every-contact",
+    "auto-link.email-case-insensitive",
+    "auto-link.all-matches",
+    "detailed.unknown-id",
+    "action-submit.robust",
+    "action-form.unknown-target",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A rule's severities per profile (E, W, I or -), an example that breaks it, one that keeps it."""
+
+    rule: str
+    levels: str
+    bad: Run
+    good: Run
+
+
+def levels_of(run: Run, rule: str) -> str:
+    out = ""
+    for p in PROFILES:
+        severities = {f.severity for f in run(p) if f.rule == rule}
+        assert len(severities) <= 1, f"{rule} has mixed severities in {p}: {severities}"
+        out += CODES[severities.pop()] if severities else "-"
+    return out
+
+
+def reject(rule: Any, status: int) -> Run:
+    return lambda p: judge(must_reject(rule, status, "an unsigned request"), p)
+
+
 # -- requests as Gladly sends them --------------------------------------------------------------
 
 
@@ -176,6 +226,46 @@ def serving(
         reader.join(10)
         assert proc.stdout is not None
         proc.stdout.close()
+
+
+# -- lookupkit verify against a served kit --------------------------------------------------------
+
+VERIFY_KEY = "verify-test-signing-key-7f3a"
+
+
+def set_mutant(served: dict[str, Any], name: str | None) -> None:
+    request = urllib.request.Request(
+        served["admin"] + "/_mock/settings",
+        data=json.dumps({"mutant": name}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def verify(
+    lookupkit: str, *args: str, timeout: float = 120
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    result = subprocess.run(
+        [lookupkit, "verify", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    return result, time.monotonic() - started
+
+
+def known(served: dict[str, Any]) -> list[str]:
+    return [
+        "--known",
+        f"email={served['emails'][0]}",
+        "--known",
+        f"phone={served['phones'][1]}",
+        "--known",
+        f"email={served['emails'][2]}",
+    ]
 
 
 # -- an adapter with every transaction type, for the cards ---------------------------------------

@@ -420,3 +420,21 @@ def test_gladly_json_matches_go_escaping():
         gladly_json({"b": "<&>", "a": "é\u2028"})
         == '{"a":"é\\u2028","b":"\\u003c\\u0026\\u003e"}'.encode()
     )
+
+
+@pytest.mark.parametrize("odd_id", ["³", "١٢٣", "12\u00b2", " 12", "-1", "9" * 20])
+async def test_ids_that_only_look_numeric_find_no_one(servers, http, odd_id):
+    status, body = await gladly(http, servers.adapter + "/", detailed(odd_id))
+    assert (status, body) == (200, {"results": []})
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("email", "*"), ("email", '" OR ""="'), ("name", "*"), ("phone", "*"), ("email", "%@%")],
+)
+async def test_search_syntax_in_a_value_matches_no_one(servers, http, attribute, value):
+    request = {"lookupLevel": "BASIC", "query": {attribute: value}, "uniqueMatchRequired": False}
+    status, body = await gladly(http, servers.adapter + "/", request)
+    assert (status, body) == (200, {"results": []})
+    auto = {"lookupLevel": "BASIC", "query": {"emails": [value]}, "uniqueMatchRequired": False}
+    assert await gladly(http, servers.adapter + "/", auto) == (200, {"results": []})

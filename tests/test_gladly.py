@@ -343,3 +343,31 @@ async def test_every_card_type_comes_through_the_api(http):
         assert [c["type"] for c in linked["profile"]["cards"]] == list(TYPES)
     finally:
         await stop(running)
+
+
+@pytest.mark.parametrize(("form", "expected"), [("auto", 200), ("documented", 502)])
+async def test_action_forms_reach_an_adapter_that_takes_the_other_query_form(
+    servers, http, form, expected
+):
+    servers.store.settings["mutant"] = "undocumented-query-form"  # verifies path-with-query only
+    running = Running()
+    config = GladlyConfig(servers.adapter + "/", signing_key=KEY, query_form=form)
+    url = await start(running, "gladly", create_app(config))
+    try:
+        customer = servers.store.known_customers(1)[0]
+        profile = await new_profile(http, url, emails=[customer["email"]])
+        _, linked = await call(http, "POST", f"{url}/api/profiles/{profile['id']}/autolink")
+        action = linked["profile"]["cards"][0]["items"][0]["actions"][-1]
+        status, _ = await call(
+            http,
+            "POST",
+            f"{url}/api/profiles/{profile['id']}/actions/form",
+            {"formUrl": action["formUrl"]},
+        )
+        assert status == expected
+        _, config_view = await call(http, "GET", url + "/api/config")
+        found = "path-with-query" if form == "auto" else None
+        assert (config_view["queryForm"], config_view["queryFormFound"]) == (form, found)
+    finally:
+        servers.store.settings["mutant"] = None
+        await stop(running)

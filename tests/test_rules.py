@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,13 +16,23 @@ from contracts import rules as R
 from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
 from contracts.checks import evaluate, judge, results_are_stable
 from contracts.exchange import Exchange
-from contracts.probes import must_accept, must_refuse_as_client_error, must_reject
-from contracts.rules import CATALOGUE, PROFILES, RULES, Finding, Profile, Violation
+from contracts.probes import must_accept, must_refuse_as_client_error
+from contracts.rules import CATALOGUE, PROFILES, RULES, Violation
 from contracts.spec import load_examples
-from tests.helpers import AUTO_LINK, BASIC_PROFILE, DETAILED, ORDER, PROFILE, SEARCH, SUBSCRIPTION
-
-Run = Callable[[Profile], list[Finding]]
-CODES = {"error": "E", "warning": "W", "info": "I"}
+from tests.helpers import (
+    ATTACK_RULES,
+    AUTO_LINK,
+    BASIC_PROFILE,
+    DETAILED,
+    ORDER,
+    PROFILE,
+    SEARCH,
+    SUBSCRIPTION,
+    Case,
+    Run,
+    levels_of,
+    reject,
+)
 
 
 def profile(**changes: Any) -> dict[str, Any]:
@@ -79,10 +88,6 @@ def form(edit: Callable[[dict[str, Any]], Any]) -> Run:
     return lambda p: judge(action_form_is_well_formed(value), p)
 
 
-def reject(rule: Any, status: int) -> Run:
-    return lambda p: judge(must_reject(rule, status, "an unsigned request"), p)
-
-
 def accept(rule: Any, status: int) -> Run:
     return lambda p: judge(must_accept(rule, status, "a reordered body"), p)
 
@@ -93,14 +98,6 @@ def refuse(status: int | None) -> Run:
 
 def submit(status: int, body: Any) -> Run:
     return lambda p: judge(submit_answer_is_documented(status, body), p)
-
-
-@dataclass(frozen=True)
-class Case:
-    rule: str
-    levels: str
-    bad: Run
-    good: Run
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], Any]:
@@ -387,27 +384,19 @@ CASES = [
 ]
 
 
-def _levels(run: Run, rule: str) -> str:
-    out = ""
-    for p in PROFILES:
-        severities = {f.severity for f in run(p) if f.rule == rule}
-        assert len(severities) <= 1, f"{rule} has mixed severities in {p}: {severities}"
-        out += CODES[severities.pop()] if severities else "-"
-    return out
-
-
 def test_every_rule_has_a_case():
-    assert sorted({c.rule for c in CASES}) == sorted(RULES)
+    assert not {c.rule for c in CASES} & set(ATTACK_RULES)  # those are in test_rules_attacks
+    assert sorted({c.rule for c in CASES} | set(ATTACK_RULES)) == sorted(RULES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
 def test_rule_fails_on_its_bad_example_with_the_stated_severities(case):
-    assert _levels(case.bad, case.rule) == case.levels
+    assert levels_of(case.bad, case.rule) == case.levels
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
 def test_rule_passes_on_its_good_example(case):
-    assert _levels(case.good, case.rule) == "---"
+    assert levels_of(case.good, case.rule) == "---"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)

@@ -9,7 +9,6 @@ import resource
 import subprocess
 import threading
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,74 +19,8 @@ import pytest
 
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 from contracts.verify.report import REPORT_SCHEMA
-from mockserver.mutants import MUTANTS
-from tests.helpers import serving
-
-KEY = "verify-test-signing-key-7f3a"
-
-
-@pytest.fixture(scope="module")
-def served(lookupkit: str) -> Iterator[dict[str, Any]]:
-    args = [
-        "all",
-        "--port",
-        "0",
-        "--db",
-        ":memory:",
-        "--signing-key",
-        KEY,
-        "--no-rate-limit",
-        "--customers",
-        "30",
-        "--reference-date",
-        "2026-11-28",
-        "--cache-ttl",
-        "0",
-    ]
-    with serving(lookupkit, *args) as (_, urls, lines):
-        emails = [line.split()[0] for line in lines if "externalCustomerId" in line]
-        phones = [line.split()[1] for line in lines if "externalCustomerId" in line]
-        yield {
-            "adapter": urls["adapter"] + "/",
-            "admin": urls["adapter"],
-            "emails": emails,
-            "phones": phones,
-        }
-
-
-def set_mutant(served: dict[str, Any], name: str | None) -> None:
-    request = urllib.request.Request(
-        served["admin"] + "/_mock/settings",
-        data=json.dumps({"mutant": name}).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
-
-
-def verify(
-    lookupkit: str, *args: str, timeout: float = 120
-) -> tuple[subprocess.CompletedProcess[str], float]:
-    started = time.monotonic()
-    result = subprocess.run(
-        [lookupkit, "verify", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={"PATH": "/usr/bin:/bin"},
-    )
-    return result, time.monotonic() - started
-
-
-def known(served: dict[str, Any]) -> list[str]:
-    return [
-        "--known",
-        f"email={served['emails'][0]}",
-        "--known",
-        f"phone={served['phones'][1]}",
-        "--known",
-        f"email={served['emails'][2]}",
-    ]
+from tests.helpers import VERIFY_KEY as KEY
+from tests.helpers import known, serving, set_mutant, verify
 
 
 def test_conforming_reference_adapter_passes_sidekick_quickly(lookupkit, served, tmp_path):
@@ -106,7 +39,10 @@ def test_conforming_reference_adapter_passes_sidekick_quickly(lookupkit, served,
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(report.read_text())
     assert document["summary"]["errors"] == 0
+    assert document["summary"]["warnings"] == 0
     assert document["run"]["fuzzedCases"] >= 150
+    assert document["run"]["queryForm"] == "documented"
+    assert document["run"]["skipped"] == []
     assert elapsed < 60
     assert any(s["name"].startswith("action") and s["passed"] for s in document["run"]["scenarios"])
     names = {s["name"] for s in document["run"]["scenarios"]}
@@ -117,36 +53,22 @@ def test_conforming_reference_adapter_passes_sidekick_quickly(lookupkit, served,
         "fuzzing: positive lookups",
         "fuzzing: negative lookups",
     } <= names
-
-
-@pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_every_mutant_fails_verify_under_its_rule(lookupkit, served, tmp_path, name):
-    set_mutant(served, name)
-    try:
-        report = tmp_path / "report.json"
-        result, _ = verify(
-            lookupkit,
-            served["adapter"],
-            "--signing-key",
-            KEY,
-            *known(served),
-            "--profile",
-            "sidekick",
-            "--max-examples",
-            "10",
-            "--seed",
-            "1",
-            "--report",
-            f"json:{report}",
-        )
-    finally:
-        set_mutant(served, None)
-    assert result.returncode == 1, result.stdout
-    rules = {
-        f["rule"] for f in json.loads(report.read_text())["findings"] if f["severity"] == "error"
-    }
-    assert MUTANTS[name].rule in rules
-    assert MUTANTS[name].rule in result.stdout
+    for needle in (
+        "security: rejects a truncated signature",
+        "security: rejects two Gladly-Authorization headers",
+        "security: rejects a signature seen before",
+        "to the form of action 'Add a note'",
+        "to the submit of action 'Add a note'",
+        "injection: basic search on email with '*'",
+        "injection: auto-link by phone",
+        "auto-link by its MOBILE phone",
+        "with spaces",
+        "detailed lookup of an unknown id shaped like",
+        "auto-link with the emails of two customers",
+        "a submit with a list for",
+        "a form URL for nothing that exists",
+    ):
+        assert any(needle in name for name in names), needle
 
 
 def test_same_seed_gives_the_same_requests(served):
@@ -440,7 +362,7 @@ def test_catalogue_runs_as_a_schemathesis_check(served, tmp_path, lookupkit):
         "--customers",
         "5",
         "--mutant",
-        "numeric-id",
+        "null-results",  # every answer breaks: blind fuzzing finds no real customer to look up
     ]
     with serving(lookupkit, *args) as (_, urls, _lines):
         result = subprocess.run(
@@ -469,4 +391,4 @@ def test_catalogue_runs_as_a_schemathesis_check(served, tmp_path, lookupkit):
         )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "lookup_adapter_contract" in result.stdout
-    assert "[profile.external-id]" in result.stdout
+    assert "[envelope.results-array]" in result.stdout

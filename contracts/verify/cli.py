@@ -13,6 +13,7 @@ import click
 from contracts.cli import InputError, header_option, user_password, validated
 from contracts.rules import PROFILES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
+from contracts.verify.options import QUERY_FORMS
 
 __all__ = ["verify"]
 
@@ -99,6 +100,18 @@ def _report(value: str) -> tuple[str, str]:
     callback=validated(_report),
     help="junit:PATH, json:PATH or html:PATH. Repeatable.",
 )
+@click.option(
+    "--query-form",
+    type=click.Choice(QUERY_FORMS),
+    default="auto",
+    show_default=True,
+    help="How action URLs' query strings are signed (SPEC §2): auto tries the documented form, then the other.",
+)
+@click.option(
+    "--no-submit",
+    is_flag=True,
+    help="Read-only: send no action submits (for a production adapter); the report says what was skipped.",
+)
 @click.pass_context
 def verify(
     ctx: click.Context,
@@ -114,6 +127,8 @@ def verify(
     time_budget: float,
     request_timeout: float,
     reports: tuple[tuple[str, str], ...],
+    query_form: str,
+    no_submit: bool,
 ) -> None:
     """Verify a Lookup Adapter at URL against the contract, as Gladly would use it.
 
@@ -136,6 +151,8 @@ def verify(
         seed=seed,
         time_budget=time_budget,
         request_timeout=request_timeout,
+        query_form=query_form,
+        no_submit=no_submit,
     )
     interactive = sys.stderr.isatty()
 
@@ -150,6 +167,8 @@ def verify(
     click.echo(summary_table(report))
     if report.stopped:
         click.echo(f"Stopped early: {report.stopped}.")
+    for what in report.skipped:
+        click.echo(f"Not done: {what}.")
     for kind, path in reports:
         write_report(report, kind, path)
         click.echo(f"Wrote the {kind} report to {path}")

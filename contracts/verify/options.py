@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from contracts.rules import Finding, Profile
-from contracts.signing import QueryForm
 from contracts.verify.transport import Received, Sent
 
-__all__ = ["MIN_SECRET", "Observation", "Report", "Unreachable", "VerifyOptions", "secret_header"]
+__all__ = [
+    "MIN_SECRET",
+    "QUERY_FORMS",
+    "Observation",
+    "Report",
+    "Unreachable",
+    "VerifyOptions",
+    "secret_header",
+]
 
 MIN_SECRET = 8
+QUERY_FORMS = ("auto", "documented", "path-with-query")
 
 
 class Unreachable(Exception):
@@ -32,7 +40,8 @@ class VerifyOptions:
     seed: int | None = None
     time_budget: float = 120.0
     request_timeout: float = 15.0
-    query_form: QueryForm = QueryForm.DOCUMENTED
+    query_form: str = "auto"  # one of QUERY_FORMS
+    no_submit: bool = False
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )
@@ -72,6 +81,8 @@ class Report:
     fuzzed: int = 0
     duration: float = 0.0
     stopped: str = ""
+    skipped: list[str] = field(default_factory=list)  # what was not done, and why
+    query_form: str | None = None  # the signing form action URLs accepted
 
     def count(self, severity: str) -> int:
         return sum(o.finding.severity == severity for o in self.observations)

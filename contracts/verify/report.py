@@ -128,6 +128,8 @@ def as_json(report: Report) -> dict[str, Any]:
             "fuzzedCases": report.fuzzed,
             "durationSeconds": round(report.duration, 2),
             "stopped": report.stopped,
+            "skipped": report.skipped,
+            "queryForm": report.query_form,
             "scenarios": [
                 {"name": redact.text(n), "passed": ok} for n, ok in report.scenarios.items()
             ],

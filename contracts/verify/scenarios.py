@@ -11,8 +11,9 @@ from contracts.checks import LOOKUP_CHECKS, results_are_stable
 from contracts.exchange import Exchange
 from contracts.gladly import resolve_url
 from contracts.rules import Violation
+from contracts.verify import forms
 from contracts.verify.options import Unreachable
-from contracts.verify.verifier import UNKNOWN_ID, Verifier, detailed_request
+from contracts.verify.verifier import UNKNOWN_ID, Endpoint, Verifier, detailed_request
 
 __all__ = ["actions_of", "detailed", "documented_examples", "known_customers", "reachability"]
 
@@ -87,19 +88,22 @@ def found_ids(v: Verifier, scenario: str, exchange: Exchange | None, what: str) 
     return ids
 
 
-def detailed(v: Verifier, customer_id: str) -> None:
+def detailed(v: Verifier, customer_id: str) -> Exchange | None:
+    """Look the customer up twice (the answers must agree), then try its actions."""
     scenario = f"detailed lookup of {customer_id}"
     first, _ = v.lookup(scenario, detailed_request(customer_id))
     if first is None or first.status != 200:
-        return
+        return None
     second, _ = v.lookup(scenario, detailed_request(customer_id))
     if second is not None:
         v.record(scenario, results_are_stable(first, second))
     actions(v, customer_id, first)
+    return first
 
 
 def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
-    """Fetch each distinct action's form (signed GET) and submit it once with values from the form."""
+    """Fetch each distinct action's form (signed GET) and submit it once with values from the form;
+    then the same form with values it cannot produce, and a form URL for nothing that exists."""
     seen: set[str] = set()
     for action in actions_of(exchange.response):
         name, form_url = action.get("name"), action.get("formUrl")
@@ -120,14 +124,22 @@ def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
             or received.status != 200
         ):
             continue
+        v.endpoints.append(Endpoint(f"the form of {scenario}", "GET", url))
+        forms.unknown_target(v, scenario, url)
         values = values_from(form)
-        sent, received = v.send("POST", resolve_url(v.options.url, form["actionUrl"]), values)
+        submit_url = resolve_url(v.options.url, form["actionUrl"])
+        v.endpoints.append(Endpoint(f"the submit of {scenario}", "POST", submit_url, values))
+        if v.options.no_submit:
+            v.skip("action submits, and the probes of submit URLs (--no-submit)")
+            continue
+        sent, received = v.send("POST", submit_url, values)
         violations = v.transport_violations(received) or list(
             submit_answer_is_documented(received.status or 0, received.json)
         )
         v.record(scenario, violations, sent, received)
         if received.status == 200:
             v.lookup(f"{scenario}: detailed lookup after the action", detailed_request(customer_id))
+        forms.hostile_submits(v, scenario, submit_url, form, values)
 
 
 def documented_examples(v: Verifier) -> None:

@@ -9,17 +9,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts import rules as R
+from contracts.attacks import near_misses, oracle_values
 from contracts.checks import response_leaks_nothing
-from contracts.gladly import gladly_request
-from contracts.probes import must_accept, must_reject
+from contracts.gladly import gladly_json, gladly_request, target_of
+from contracts.probes import must_accept, must_reject, reveals
+from contracts.rules import Violation
 from contracts.signing import basic_auth_headers
 from contracts.verify.transport import Received, Sent
-from contracts.verify.verifier import Verifier, detailed_request
+from contracts.verify.verifier import Endpoint, Verifier, detailed_request
 
 __all__ = ["security"]
 
 
 def security(v: Verifier, customer_id: str) -> None:
+    """Every refusal probe on the lookup URL, then on each action URL the scenarios learned."""
     url, request = v.options.url, detailed_request(customer_id)
     if v.options.signing_key:
         probes: list[tuple[R.Rule, str, dict[str, Any]]] = [
@@ -45,6 +48,8 @@ def security(v: Verifier, customer_id: str) -> None:
             "a Gladly-Time an hour old",
             *v.send("POST", url, request, time_=stale),
         )
+        near_miss_probes(v, R.REJECTS_NEAR_MISS, "POST", url, request)
+        replay(v, request)
         for what, sent_received in variants(v, request):
             sent, received = sent_received
             v.record(
@@ -55,21 +60,96 @@ def security(v: Verifier, customer_id: str) -> None:
                 received,
             )
     if v.options.basic_auth:
+        basic_probes(v, R.BASIC_AUTH, "POST", url, request)
+    for endpoint in v.endpoints:
+        if endpoint.method == "POST" and v.options.no_submit:
+            continue  # an unguarded submit would act: a read-only run sends none
+        endpoint_probes(v, endpoint)
+
+
+def endpoint_probes(v: Verifier, endpoint: Endpoint) -> None:
+    """An action URL must refuse what the lookup URL refuses (under its own rule)."""
+    rule, method, url, body = R.ACTIONS_GUARDED, endpoint.method, endpoint.url, endpoint.body
+    where = f"{endpoint.name} ({method} {target_of(url)})"
+    if v.options.signing_key:
+        probe_rejected(
+            v, rule, f"an unsigned request to {where}", *v.send(method, url, body, key=False)
+        )
         probe_rejected(
             v,
-            R.BASIC_AUTH,
-            "a request without Basic credentials",
-            *v.send("POST", url, request, basic=False),
+            rule,
+            f"a request with another key to {where}",
+            *v.send(method, url, body, key="lookupkit-wrong-key-0"),
         )
-        user = v.options.basic_auth[0]
-        sent, received = v.send(
-            "POST",
-            url,
-            request,
-            basic=False,
-            headers=_authorization(user, "lookupkit-wrong-password"),
-        )
-        probe_rejected(v, R.BASIC_AUTH, "a request with a wrong Basic password", sent, received)
+        if method == "POST":
+            sent, received = signed_then_changed(v, body, body=True, url=url)
+            probe_rejected(v, rule, f"a body changed after signing to {where}", sent, received)
+        near_miss_probes(v, rule, method, url, body, where=f" to {where}")
+    if v.options.basic_auth:
+        basic_probes(v, rule, method, url, body, where=f" to {where}")
+
+
+def near_miss_probes(
+    v: Verifier, rule: R.Rule, method: str, url: str, body: Any, *, where: str = ""
+) -> None:
+    assert v.options.signing_key is not None
+    creds = (*v.options.basic_auth, "") if v.options.basic_auth else None
+    for miss in near_misses(
+        v.options.signing_key,
+        method,
+        url,
+        body,
+        basic_auth=creds,
+        custom=v.options.headers,
+        query_form=v.query_form(url),
+    ):
+        sent = Sent(method, url, miss.headers, miss.body, miss.repeated)
+        received = v.send_as_is(sent)
+        if miss.must_refuse:
+            probe_rejected(v, rule, miss.what + where, sent, received)
+        elif received.status is not None and received.status >= 500:
+            v.record(
+                f"security: {miss.what}{where}",
+                [Violation(R.SERVER_ERROR, "", "200, 401 or 403", f"HTTP {received.status}")],
+                sent,
+                received,
+            )
+
+
+def replay(v: Verifier, request: dict[str, Any]) -> None:
+    """A genuine request, then its headers again over another body: the second must be refused."""
+    sent, received = v.send("POST", v.options.url, request)
+    if received.status != 200:
+        return  # nothing was accepted, so nothing can be replayed
+    other = request | {"query": request["query"] | {"name": "Replayed Request"}}
+    replayed = Sent("POST", v.options.url, sent.headers, gladly_json(other))
+    probe_rejected(
+        v,
+        R.REJECTS_REPLAY,
+        "a signature seen before, sent again over another body",
+        replayed,
+        v.send_as_is(replayed),
+    )
+
+
+def basic_probes(
+    v: Verifier, rule: R.Rule, method: str, url: str, body: Any, *, where: str = ""
+) -> None:
+    assert v.options.basic_auth is not None
+    user, password = v.options.basic_auth
+    probe_rejected(
+        v,
+        rule,
+        f"a request without Basic credentials{where}",
+        *v.send(method, url, body, basic=False),
+    )
+    for what, (u, p) in (
+        ("the right user and a wrong password", (user, "lookupkit-wrong-password")),
+        ("a wrong user and the right password", ("lookupkit-wrong-user", password)),
+        ("the right user and an empty password", (user, "")),
+    ):
+        sent, received = v.send(method, url, body, basic=False, headers=_authorization(u, p))
+        probe_rejected(v, rule, f"Basic credentials with {what}{where}", sent, received)
 
 
 def probe_rejected(v: Verifier, rule: R.Rule, what: str, sent: Sent, received: Received) -> None:
@@ -77,29 +157,35 @@ def probe_rejected(v: Verifier, rule: R.Rule, what: str, sent: Sent, received: R
         must_reject(rule, received.status or 0, what)
     )
     violations += response_leaks_nothing(v.exchange(None, received))
+    if v.options.signing_key and received.status is not None:
+        secrets = oracle_values(
+            v.options.signing_key, sent.method, target_of(sent.url), sent.headers, sent.body
+        )
+        violations += reveals(secrets, received.body, received.headers, what)
     v.record(f"security: rejects {what}", violations, sent, received)
 
 
 def signed_then_changed(
-    v: Verifier, request: dict[str, Any], *, body: bool
+    v: Verifier, request: Any, *, body: bool, url: str | None = None
 ) -> tuple[Sent, Received]:
+    """A genuine signed POST, then changed: its body (a space added) or a signed header's value."""
+    url = url or v.options.url
     data, headers = gladly_request(
         "POST",
-        v.options.url,
+        url,
         request,
         key=v.options.signing_key,
         custom=v.options.headers,
+        query_form=v.query_form(url),
     )
     if v.options.basic_auth:
         headers |= _authorization(*v.options.basic_auth)
     if body:
-        data = data.replace(b'"DETAILED"', b'"DETAILED" ', 1)
+        data = data[:1] + b" " + data[1:]
     else:
         headers["X-B3-Traceid"] = "0" * 32
-    sent = Sent("POST", v.options.url, headers, data)
-    received = v.transport.send(sent)
-    v.report.requests.append(sent)
-    return sent, received
+    sent = Sent("POST", url, headers, data)
+    return sent, v.send_as_is(sent)
 
 
 def variants(v: Verifier, request: dict[str, Any]) -> Iterable[tuple[str, tuple[Sent, Received]]]:
@@ -137,10 +223,9 @@ def variants(v: Verifier, request: dict[str, Any]) -> Iterable[tuple[str, tuple[
         custom=v.options.headers,
         basic_auth=(*v.options.basic_auth, "") if v.options.basic_auth else None,
     )
-    lowered = {k.lower(): v for k, v in headers.items()}
+    lowered = {name.lower(): value for name, value in headers.items()}
     sent = Sent("POST", url, lowered, data)
-    v.report.requests.append(sent)
-    yield "lower-case header names", (sent, v.transport.send(sent))
+    yield "lower-case header names", (sent, v.send_as_is(sent))
 
 
 def _authorization(user: str, password: str) -> dict[str, str]:

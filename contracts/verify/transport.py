@@ -31,6 +31,7 @@ class Sent:
     url: str
     headers: dict[str, str]
     body: bytes = b""
+    repeated: tuple[tuple[str, str], ...] = ()  # header lines sent again after ``headers``
 
 
 @dataclass(slots=True)
@@ -69,13 +70,17 @@ class Transport:
             False  # no proxies or netrc from the environment: talk to the URL given
         )
         self.session.headers.clear()
+        self.pool = urllib3.PoolManager(retries=False)  # for repeated header lines
         self.sent = 0
 
     def close(self) -> None:
         self.session.close()
+        self.pool.clear()
 
     def send(self, request: Sent) -> Received:
         self.sent += 1
+        if request.repeated:
+            return self._send_repeated(request)
         started = time.monotonic()
         deadline = started + self.timeout
         try:
@@ -102,7 +107,8 @@ class Transport:
             return Received(
                 None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
             )
-        body, error = self._read_body(response, deadline)
+        body, error = self._read_body(response.raw, deadline)
+        response.close()
         return Received(
             response.status_code,
             dict(response.headers.items()),
@@ -112,14 +118,14 @@ class Transport:
             error is not None,
         )
 
-    def _read_body(self, response: Any, deadline: float) -> tuple[bytes, str | None]:
+    def _read_body(self, raw: Any, deadline: float) -> tuple[bytes, str | None]:
         """The body, or as much as arrived within the size and time bounds, and why it stopped."""
         chunks: list[bytes] = []
         size, error = 0, None
         try:
             while True:
                 # read1 returns as soon as any bytes arrive, so a slow drip cannot outlast the deadline
-                chunk = response.raw.read1(65536, decode_content=True)
+                chunk = raw.read1(65536, decode_content=True)
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -133,8 +139,38 @@ class Transport:
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             error = f"connection broke mid-body: {_short(exc)}"
         finally:
-            response.close()
+            raw.close()
         return b"".join(chunks), error
+
+    def _send_repeated(self, request: Sent) -> Received:
+        """The same bounds, through urllib3, which can send one header name on several lines."""
+        headers = urllib3.HTTPHeaderDict(request.headers)
+        for name, value in request.repeated:
+            headers.add(name, value)
+        started = time.monotonic()
+        try:
+            raw = self.pool.request(
+                request.method,
+                request.url,
+                body=request.body or None,
+                headers=headers,
+                timeout=urllib3.Timeout(connect=min(5.0, self.timeout), read=self.timeout),
+                redirect=False,
+                preload_content=False,
+            )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            return Received(
+                None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
+            )
+        body, error = self._read_body(raw, started + self.timeout)
+        return Received(
+            raw.status,
+            dict(raw.headers.items()),
+            body,
+            time.monotonic() - started,
+            error,
+            error is not None,
+        )
 
 
 _KNOWN = (

@@ -9,21 +9,34 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from contracts import rules as R
 from contracts.checks import LOOKUP_CHECKS
 from contracts.exchange import Exchange
-from contracts.gladly import gladly_request
+from contracts.gladly import gladly_request, target_of
+from contracts.probes import query_form_found
 from contracts.rules import Finding, Violation
+from contracts.signing import QueryForm
 from contracts.verify.options import Observation, Report, VerifyOptions
 from contracts.verify.transport import Received, Sent, Transport
 
-__all__ = ["EVIDENCE_LIMIT", "UNKNOWN_ID", "Verifier", "detailed_request", "excerpt"]
+__all__ = ["EVIDENCE_LIMIT", "UNKNOWN_ID", "Endpoint", "Verifier", "detailed_request", "excerpt"]
 
 UNKNOWN_ID = "lookupkit-no-such-customer-0"
 EVIDENCE_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An action URL Gladly calls, learned from the adapter's answers, with a body it accepts."""
+
+    name: str
+    method: str
+    url: str
+    body: Any = None
 
 
 class Verifier:
@@ -36,11 +49,31 @@ class Verifier:
         self.progress = progress
         self.deadline = time.monotonic() + options.time_budget
         self.failures_in_a_row = 0
+        self.endpoints: list[Endpoint] = []  # action URLs, as the scenarios find them
+        self.known_ids: list[str] = []  # the known customers' externalCustomerIds
+        fixed = options.query_form != "auto"
+        self.found_form: QueryForm | None = QueryForm(options.query_form) if fixed else None
 
     # -- sending and judging --------------------------------------------------------------------
 
     def out_of_time(self) -> bool:
         return time.monotonic() > self.deadline or self.failures_in_a_row >= 5
+
+    def query_form(self, url: str) -> QueryForm:
+        """The query-string signing form to use: the one chosen, found, or the documented one."""
+        return self.found_form or QueryForm.DOCUMENTED
+
+    def skip(self, what: str) -> None:
+        """Note something the run did not do (once), for the report."""
+        if what not in self.report.skipped:
+            self.report.skipped.append(what)
+
+    def send_as_is(self, sent: Sent) -> Received:
+        """Send a request exactly as built (probes build their own) and keep it for the report."""
+        received = self.transport.send(sent)
+        self.report.requests.append(sent)
+        self.failures_in_a_row = self.failures_in_a_row + 1 if received.status is None else 0
+        return received
 
     def send(
         self,
@@ -54,25 +87,50 @@ class Verifier:
         raw: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[Sent, Received]:
-        """Build the request as Gladly would (``key=False``: unsigned) and send it."""
-        signing_key = self.options.signing_key if key is True else (key or None)
-        creds = (*self.options.basic_auth, "") if basic and self.options.basic_auth else None
-        payload = raw if raw is not None else body
-        data, built = gladly_request(
-            method,
-            url,
-            payload,
-            key=signing_key,
-            basic_auth=creds,
-            custom=self.options.headers,
-            time=time_,
-            query_form=self.options.query_form,
-        )
-        sent = Sent(method, url, built | (headers or {}), data)
-        received = self.transport.send(sent)
-        self.report.requests.append(sent)
-        self.failures_in_a_row = self.failures_in_a_row + 1 if received.status is None else 0
+        """Build the request as Gladly would (``key=False``: unsigned) and send it.
+
+        With ``--query-form auto``, the first genuine signed request to a URL with a query that
+        is refused is sent again in the other form; the form the adapter takes is kept.
+        """
+
+        def build(form: QueryForm) -> Sent:
+            signing_key = self.options.signing_key if key is True else (key or None)
+            creds = (*self.options.basic_auth, "") if basic and self.options.basic_auth else None
+            data, built = gladly_request(
+                method,
+                url,
+                raw if raw is not None else body,
+                key=signing_key,
+                basic_auth=creds,
+                custom=self.options.headers,
+                time=time_,
+                query_form=form,
+            )
+            return Sent(method, url, built | (headers or {}), data)
+
+        sent = build(self.query_form(url))
+        received = self.send_as_is(sent)
+        if key is not True or not self.options.signing_key or "?" not in url or self.found_form:
+            return sent, received
+        if received.status in (401, 403):
+            other = build(QueryForm.PATH_WITH_QUERY)
+            answer = self.send_as_is(other)
+            if answer.status is not None and answer.status not in (401, 403):
+                self.found_form = QueryForm.PATH_WITH_QUERY
+                self._form_found(QueryForm.PATH_WITH_QUERY, other, answer)
+                return other, answer
+        elif received.status is not None and received.status < 500:
+            self.found_form = QueryForm.DOCUMENTED
+            self._form_found(QueryForm.DOCUMENTED, sent, received)
         return sent, received
+
+    def _form_found(self, form: QueryForm, sent: Sent, received: Received) -> None:
+        self.record(
+            "signing: the query-string form of action URLs",
+            query_form_found(form.value, target_of(sent.url), received.status),
+            sent,
+            received,
+        )
 
     def record(
         self,

@@ -7,6 +7,7 @@ caller should be told raises ``Problem`` (the app turns it into ``{"errors": [..
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections import OrderedDict
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from mockserver.adapter.config import AdapterConfig
 from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form, order_actions
 from mockserver.adapter.mapping import gladly_profile
-from mockserver.adapter.shopify_client import Shopify
+from mockserver.adapter.shopify_client import Shopify, is_id
 
 __all__ = ["LookupService", "Problem"]
 
@@ -28,6 +29,7 @@ class Problem(Exception):
 
 
 GONE = "This order no longer exists in the shop"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class LookupService:
@@ -95,8 +97,9 @@ class LookupService:
 
     async def auto_link(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
         """Every customer sharing one of the profile's emails or phones."""
-        terms = [f'email:"{e}"' for e in strings(query.get("emails"))]
-        terms += [f"phone:{p}" for p in strings(query.get("phones"))]
+        emails = (searchable("email", e) for e in strings(query.get("emails")))
+        phones = (searchable("phone", p) for p in strings(query.get("phones")))
+        terms = [f'email:"{e}"' for e in emails if e] + [f"phone:{p}" for p in phones if p]
         found: dict[int, dict[str, Any]] = {}
         for results in await asyncio.gather(*(self.shopify.search(t, deadline) for t in terms)):
             found.update((c["id"], c) for c in results)
@@ -114,20 +117,21 @@ class LookupService:
         return [gladly_profile(c, None, {}, self.config.shop) for c in (matches or {}).values()]
 
     async def _search(self, attr: str, value: str, deadline: float) -> list[dict[str, Any]]:
-        if not value:
+        clean = searchable(attr, value)
+        if not clean:
             return []
         if attr == "externalCustomerId":
-            customer = await self.shopify.customer(value, deadline)
+            customer = await self.shopify.customer(clean, deadline)
             return [customer] if customer else []
         if attr == "name":
-            words = value.replace('"', "").split()
+            words = clean.split()
             if len(words) > 1:
                 return await self.shopify.search(
                     f'first_name:"{words[0]}" last_name:"{words[-1]}"', deadline
                 )
             return await self.shopify.search(words[0], deadline)
         if attr in ("email", "phone"):
-            return await self.shopify.search(f'{attr}:"{value}"', deadline)
+            return await self.shopify.search(f'{attr}:"{clean}"', deadline)
         return []
 
     # -- actions --------------------------------------------------------------------------------
@@ -140,10 +144,12 @@ class LookupService:
 
     async def cancel(self, order_id: str, values: dict[str, Any]) -> dict[str, str]:
         reason = values.get("reason")
-        if reason not in CANCEL_REASONS:
+        if not isinstance(reason, str) or reason not in CANCEL_REASONS:
             raise Problem(
                 400, "Choose a reason for the cancellation", code="required", attr="reason"
             )
+        if not isinstance(values.get("notify", False), bool):
+            raise Problem(400, "Notify is yes or no", code="invalid", attr="notify")
         order = await self._order_to_change(order_id)
         body = {"reason": reason, "email": bool(values.get("notify"))}
         await self._write("POST", f"/orders/{order_id}/cancel.json", body)
@@ -175,6 +181,26 @@ class LookupService:
         result = await self.shopify.call(method, path, self.deadline(), body=body)
         if result is None or "_refused" in result:
             raise Problem(406, f"The shop refused: {refusal(result)}", code="refused")
+
+
+SEARCH_SYNTAX = re.compile(r'["*\\:()]')  # Shopify search syntax: quotes, wildcards, fields
+
+
+def searchable(attr: str, value: str) -> str:
+    """The part of an agent's or Gladly's value that may reach the OMS search, or "" for none.
+
+    Search syntax in a value would widen the search (``*`` matches everyone), so it is never
+    passed on: emails must be addresses, phones keep their digits, names lose the syntax.
+    """
+    value = value.strip()
+    if attr == "email":
+        return value if EMAIL.fullmatch(value) and not SEARCH_SYNTAX.search(value) else ""
+    if attr == "phone":
+        digits = re.sub(r"\D", "", value)
+        return ("+" if value.startswith("+") else "") + digits if len(digits) >= 7 else ""
+    if attr == "externalCustomerId":
+        return value if is_id(value) else ""
+    return " ".join(SEARCH_SYNTAX.sub(" ", value).split())
 
 
 def strings(value: Any) -> list[str]:

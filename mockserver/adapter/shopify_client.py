@@ -26,7 +26,7 @@ class OmsError(Exception):
 
 def is_id(text: str) -> bool:
     """Shopify ids are 64-bit integers: anything else cannot exist, so the OMS is not asked."""
-    return text.isdigit() and len(text) <= 19 and int(text) < 2**63
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63
 
 
 class Shopify:

@@ -319,7 +319,7 @@ async def debugger_clear(request: web.Request) -> web.Response:
 
 
 async def config_view(request: web.Request) -> web.Response:
-    c = request.app[STATE].config
+    c, found = request.app[STATE].config, request.app[STATE].found_form
     return web.json_response(
         {
             "adapterUrl": c.adapter_url,
@@ -328,6 +328,8 @@ async def config_view(request: web.Request) -> web.Response:
             "searchAttributes": list(c.search_attributes),
             "resultColumns": list(c.result_columns),
             "resolutions": request.app[STATE].resolutions,
+            "queryForm": c.query_form,
+            "queryFormFound": found.value if found else None,
         }
     )
 

@@ -16,6 +16,7 @@ from contracts.exchange import NOT_JSON, Exchange
 from contracts.gladly import gladly_request
 from contracts.rules import Finding
 from contracts.rules import Profile as RuleProfile
+from contracts.signing import QueryForm
 from contracts.verify.options import VerifyOptions
 from contracts.verify.report import Redactor, reproduce
 from contracts.verify.transport import Sent
@@ -38,6 +39,7 @@ class GladlyConfig:
     search_attributes: tuple[str, ...] = ("email",)
     result_columns: tuple[str, ...] = ("name", "externalCustomerId", "emails")
     timeout: float = 15.0
+    query_form: str = "auto"  # auto | documented | path-with-query (SPEC §2)
 
 
 @dataclass
@@ -47,12 +49,19 @@ class State:
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     resolutions: dict[str, int] = field(default_factory=lambda: {"resolved": 0, "agent": 0})
     session: aiohttp.ClientSession | None = None
+    found_form: QueryForm | None = None  # the query form the adapter took, with "auto"
 
     def reset(self) -> None:
         """Forget profiles, the debugger's exchanges and the resolution counts."""
         self.profiles.clear()
         self.exchanges.clear()
         self.resolutions.update(resolved=0, agent=0)
+        self.found_form = None
+
+    def query_form(self) -> QueryForm:
+        if self.config.query_form != "auto":
+            return QueryForm(self.config.query_form)
+        return self.found_form or QueryForm.DOCUMENTED
 
 
 @dataclass
@@ -115,6 +124,41 @@ def _findings(
     return []
 
 
+async def _send_signed(
+    state: State, method: str, url: str, body: Any
+) -> tuple[bytes, dict[str, str], Answer]:
+    """Sign and send; with ``query_form="auto"``, a refused action URL is tried in the other form
+    once, and the form the adapter takes is kept."""
+    config = state.config
+    creds = (*config.basic_auth, "") if config.basic_auth else None
+
+    def build(form: QueryForm) -> tuple[bytes, dict[str, str]]:
+        return gladly_request(
+            method,
+            url,
+            body,
+            key=config.signing_key,
+            basic_auth=creds,
+            custom=config.headers,
+            query_form=form,
+        )
+
+    raw, headers = build(state.query_form())
+    answer = await _send(state, method, url, raw, headers, body is not None)
+    undecided = config.query_form == "auto" and state.found_form is None and config.signing_key
+    status = answer.status
+    if undecided and "?" in url and status is not None:
+        if status in (401, 403):  # Gladly's own sample verifies the other form
+            other_raw, other_headers = build(QueryForm.PATH_WITH_QUERY)
+            other = await _send(state, method, url, other_raw, other_headers, body is not None)
+            if other.status is not None and other.status not in (401, 403):
+                state.found_form = QueryForm.PATH_WITH_QUERY
+                return other_raw, other_headers, other
+        elif status < 500:
+            state.found_form = QueryForm.DOCUMENTED
+    return raw, headers, answer
+
+
 async def call_adapter(
     state: State,
     kind: str,
@@ -126,11 +170,7 @@ async def call_adapter(
 ) -> dict[str, Any]:
     """One signed request to the adapter, recorded for the debugger with its findings."""
     config = state.config
-    creds = (*config.basic_auth, "") if config.basic_auth else None
-    raw, headers = gladly_request(
-        method, url, body, key=config.signing_key, basic_auth=creds, custom=config.headers
-    )
-    answer = await _send(state, method, url, raw, headers, body is not None)
+    raw, headers, answer = await _send_signed(state, method, url, body)
     try:
         parsed: Any = json.loads(answer.text) if answer.text else NOT_JSON
     except ValueError:

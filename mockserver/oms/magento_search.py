@@ -93,7 +93,7 @@ def parse_search_criteria(query: Any) -> dict[str, Any]:
 
 
 def _positive(value: str, key: str) -> int:
-    if not value.isdigit() or int(value) < 1 or int(value) > 10**6:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1 or int(value) > 10**6:
         raise CriteriaError('"%1" must be a positive whole number.', key)
     return int(value)
 

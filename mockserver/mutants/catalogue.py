@@ -1,31 +1,17 @@
-"""Mutant modes of the reference adapter: each breaks exactly one rule of the catalogue.
-
-They prove that the checks catch what they claim to: ``lookupkit serve adapter --mutant NAME``
-(or ``POST /_mock/settings {"mutant": NAME}``) and the contract suite must name the rule.
-The mutants wrap the adapter through its public API only, so ``mockserver.adapter`` stays the
-clean example: the adapter is built without credentials, and the switch here puts the adapter's
-own ``authentication`` in front of it unless an auth mutant says otherwise.
-"""
+"""The mutants: each breaks exactly one rule of the catalogue, and says which."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from mockserver.mutants import defects
 
-from contracts.exchange import infer_kind
-from contracts.signing import verify
-from mockserver import adapter
-from mockserver.harness import ADMIN, HarnessState
-
-__all__ = ["MUTANTS", "Mutant", "check_mutant", "create_app"]
+__all__ = ["MUTANTS", "Mutant"]
 
 Alter = Callable[[dict[str, Any], str | None, int], Any]
+Answer = tuple[int, Any] | None  # a new (status, body), or None to keep the adapter's
 
 
 @dataclass(frozen=True)
@@ -37,8 +23,10 @@ class Mutant:
     what: str
     alter: Alter | None = None  # (response body, lookup kind, request count) -> new body
     status: int | None = None
-    auth: str | None = None  # "skip" | "reserialize"
+    auth: str | None = None  # a mode of switch.AUTH_MODES
     on_invalid: str | None = None  # "crash" | "accept" | "leak"
+    lookup: Callable[[dict[str, Any], dict[str, Any]], Answer] | None = None  # (request, answer)
+    action: Callable[[str, Any, int, Any], Answer] | None = None  # (method, values, status, body)
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -319,113 +307,77 @@ MUTANTS: dict[str, Mutant] = {
             "puts a stack trace in error bodies",
             on_invalid="leak",
         ),
+        Mutant(
+            "lenient-signature",
+            "security.rejects-near-miss",
+            "accepts any signature the expected one starts with (an empty one too), any algorithm",
+            auth="lenient",
+        ),
+        Mutant(
+            "replay-cache",
+            "security.rejects-replayed-signature",
+            "trusts a signature it accepted before, whatever the body",
+            auth="replay",
+        ),
+        Mutant(
+            "signature-oracle",
+            "security.no-signature-oracle",
+            "puts the expected signature in its 401 answers",
+            auth="oracle",
+        ),
+        Mutant(
+            "unguarded-actions",
+            "security.action-endpoints-signed",
+            "checks signatures on the lookup URL only, not on action URLs",
+            auth="unguarded-actions",
+        ),
+        Mutant(
+            "undocumented-query-form",
+            "security.query-form-undocumented",
+            "verifies action URLs only in the path-with-query form",
+            auth="path-query-only",
+        ),
+        Mutant(
+            "search-wildcards",
+            "security.search-injection",
+            "passes * and % in search values to the OMS, which then matches everyone",
+            lookup=defects.wildcards_match_everyone,
+        ),
+        Mutant(
+            "auto-link-ignores-phones",
+            "auto-link.every-contact",
+            "auto-links by email only",
+            lookup=defects.ignores_phones,
+        ),
+        Mutant(
+            "case-sensitive-email",
+            "auto-link.email-case-insensitive",
+            "compares emails as typed: upper case or spaces find no one",
+            lookup=defects.case_sensitive_emails,
+        ),
+        Mutant(
+            "first-match-only",
+            "auto-link.all-matches",
+            "answers auto-link with the first customer found only",
+            lookup=defects.first_match_only,
+        ),
+        Mutant(
+            "unknown-id-404",
+            "detailed.unknown-id",
+            "answers a detailed lookup of an unknown id with 404",
+            lookup=defects.unknown_id_404,
+        ),
+        Mutant(
+            "crash-on-odd-values",
+            "action-submit.robust",
+            "answers 500 to a submit with a list, an object or a long text",
+            action=defects.crash_on_odd_values,
+        ),
+        Mutant(
+            "form-for-anything",
+            "action-form.unknown-target",
+            "serves a form for orders that do not exist",
+            action=defects.form_for_anything,
+        ),
     )
 }
-
-TRACEBACK = (
-    'Traceback (most recent call last):\n  File "/srv/adapter/app.py", line 88, in lookup\n'
-    "    body = json.loads(raw)\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1"
-)
-
-
-def check_mutant(value: Any) -> str | None:
-    """The ``mutant`` setting: null or a known name."""
-    if value is None or value in MUTANTS:
-        return None
-    return f"mutant must be null or one of {', '.join(sorted(MUTANTS))}"
-
-
-@dataclass
-class Switch:
-    """The adapter role's mutant state: which mutant is on (a setting) and lookups served."""
-
-    state: HarnessState
-    config: adapter.AdapterConfig
-    lookups: int = 0
-
-    def reset(self) -> None:
-        self.lookups = 0
-
-    def mutant(self) -> Mutant | None:
-        return MUTANTS.get(self.state.settings.get("mutant") or "")
-
-
-def _middleware(switch: Switch) -> Middleware:
-    guard = adapter.authentication(switch.config)
-
-    @web.middleware
-    async def mutate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(ADMIN):
-            return await handler(request)
-        mutant = switch.mutant()
-        if mutant is None:
-            return await guard(request, handler)
-        if mutant.auth is not None:
-            refused = await _authenticate_wrongly(request, mutant.auth, switch.config)
-            return refused or await handler(request)
-        response = await guard(request, handler)
-        if (
-            request.method != "POST"
-            or request.path != "/"
-            or not isinstance(response, web.Response)
-        ):
-            return response
-        if response.status == 400 and mutant.on_invalid:
-            return _mishandle(mutant.on_invalid, response)
-        if response.status != 200 or mutant.on_invalid:
-            return response
-        if mutant.status:
-            response.set_status(mutant.status)
-            return response
-        assert mutant.alter is not None
-        switch.lookups += 1
-        kind = infer_kind(json.loads(await request.read()))
-        body = mutant.alter(copy.deepcopy(json.loads(response.body)), kind, switch.lookups)  # type: ignore[arg-type]
-        return web.json_response(body)
-
-    return mutate
-
-
-async def _authenticate_wrongly(
-    request: web.Request, how: str, config: adapter.AdapterConfig
-) -> web.StreamResponse | None:
-    """The auth mutants: skip verification, or verify a re-serialised body (a classic bug)."""
-    if how == "skip" or not config.signing_key:
-        return None
-    try:
-        raw = await request.read()
-        body = json.dumps(json.loads(raw), separators=(",", ":")).encode() if raw else raw
-        verify(
-            config.signing_key,
-            request.method,
-            request.raw_path,
-            request.headers,
-            body,
-            max_age=config.max_age,
-        )
-    except Exception as exc:  # any failure to verify, as the buggy adapter would answer
-        return adapter.problem(
-            401, f"signature check failed ({type(exc).__name__})", code="mismatch"
-        )
-    return None
-
-
-def _mishandle(how: str, response: web.Response) -> web.Response:
-    if how == "crash":
-        return web.Response(status=500, text="Internal Server Error")
-    if how == "accept":
-        return web.json_response({"results": []})
-    detail = json.loads(response.body)  # type: ignore[arg-type]
-    detail["trace"] = TRACEBACK
-    return web.json_response(detail, status=400)
-
-
-def create_app(state: HarnessState, config: adapter.AdapterConfig) -> web.Application:
-    """The reference adapter behind the mutant switch (``mockserver.roles`` adds the harness)."""
-    switch = Switch(state, config)
-    state.on_reset.append(switch.reset)
-    state.setting_checks["mutant"] = check_mutant
-    trusting = replace(config, signing_key=None, basic_auth=None)  # the switch authenticates
-    app = adapter.create_app(trusting)
-    app.middlewares.insert(0, _middleware(switch))
-    return app

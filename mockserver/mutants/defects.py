@@ -1,0 +1,96 @@
+"""The mutants' changes to answers: lookups (request, answer) and actions (method, values, status,
+answer), each returning a new (status, body) or None to keep what the adapter said."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "case_sensitive_emails",
+    "crash_on_odd_values",
+    "first_match_only",
+    "form_for_anything",
+    "ignores_phones",
+    "unknown_id_404",
+    "wildcards_match_everyone",
+]
+
+Answer = tuple[int, Any] | None
+SOMEONE_ELSE = {
+    "externalCustomerId": "1",
+    "name": "Someone Else",
+    "emails": [{"original": "someone.else@example.net"}],
+}
+
+
+def _values(query: Any) -> list[str]:
+    values = query.values() if isinstance(query, dict) else []
+    out: list[str] = []
+    for value in values:
+        out += [v for v in value if isinstance(v, str)] if isinstance(value, list) else [str(value)]
+    return out
+
+
+def _auto_link(request: dict[str, Any]) -> bool:
+    query = request.get("query") or {}
+    return request.get("lookupLevel") == "BASIC" and (
+        isinstance(query.get("emails"), list) or isinstance(query.get("phones"), list)
+    )
+
+
+def wildcards_match_everyone(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    if request.get("lookupLevel") == "BASIC" and any(
+        "*" in v or "%" in v for v in _values(request.get("query"))
+    ):
+        return 200, {"results": [*answer["results"], SOMEONE_ELSE]}
+    return None
+
+
+def ignores_phones(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    query = request.get("query") or {}
+    if _auto_link(request) and not query.get("emails"):
+        return 200, {"results": []}
+    return None
+
+
+def case_sensitive_emails(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    emails = (request.get("query") or {}).get("emails")
+    if _auto_link(request) and any(
+        isinstance(e, str) and e != e.strip().lower() for e in emails or []
+    ):
+        return 200, {"results": []}
+    return None
+
+
+def first_match_only(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    if _auto_link(request) and len(answer["results"]) > 1:
+        return 200, {"results": answer["results"][:1]}
+    return None
+
+
+def unknown_id_404(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    if request.get("lookupLevel") == "DETAILED" and answer["results"] == []:
+        return 404, {"errors": [{"code": "not-found", "detail": "No such customer"}]}
+    return None
+
+
+def crash_on_odd_values(method: str, values: Any, status: int, body: Any) -> Answer:
+    odd = [
+        v
+        for v in (values.values() if isinstance(values, dict) else [])
+        if isinstance(v, list | dict) or (isinstance(v, str) and len(v) > 5000)
+    ]
+    return (500, "Internal Server Error") if method == "POST" and odd else None
+
+
+def form_for_anything(method: str, values: Any, status: int, body: Any) -> Answer:
+    if method == "GET" and status in (400, 404):
+        form = {
+            "title": "Add a note",
+            "submitButton": "Add note",
+            "closeButton": "Close",
+            "actionUrl": "/actions/add-note?order=0",
+            "sections": [{"type": "text", "text": "Write a note."}],
+        }
+        return 200, form
+    return None

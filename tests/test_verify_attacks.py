@@ -1,0 +1,115 @@
+"""lookupkit verify against every mutant of the reference adapter, read-only runs, and the
+query-string signing forms: each defect is named under its own rule, at its catalogue severity."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import UTC, datetime
+
+import pytest
+
+from contracts.rules import RULES
+from mockserver.mutants import MUTANTS
+from tests.helpers import VERIFY_KEY as KEY
+from tests.helpers import known, set_mutant, verify
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mutant_fails_verify_under_its_rule(lookupkit, served, tmp_path, name):
+    set_mutant(served, name)
+    try:
+        report = tmp_path / "report.json"
+        result, _ = verify(
+            lookupkit,
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--profile",
+            "sidekick",
+            "--max-examples",
+            "10",
+            "--seed",
+            "1",
+            "--report",
+            f"json:{report}",
+        )
+    finally:
+        set_mutant(served, None)
+    severity = RULES[MUTANTS[name].rule].severity("sidekick")
+    assert result.returncode == (1 if severity == "error" else 0), result.stdout
+    found = {(f["rule"], f["severity"]) for f in json.loads(report.read_text())["findings"]}
+    assert (MUTANTS[name].rule, severity) in found
+    assert MUTANTS[name].rule in result.stdout
+
+
+def test_no_submit_sends_no_action_submit(lookupkit, served, tmp_path):
+    started = datetime.now(UTC).isoformat()
+    report = tmp_path / "report.json"
+    result, _ = verify(
+        lookupkit,
+        served["adapter"],
+        "--signing-key",
+        KEY,
+        *known(served),
+        "--no-submit",
+        "--max-examples",
+        "5",
+        "--report",
+        f"json:{report}",
+    )
+    assert result.returncode == 0, result.stdout
+    assert "Not done: action submits" in result.stdout
+    document = json.loads(report.read_text())
+    assert document["run"]["skipped"] == [
+        "action submits, and the probes of submit URLs (--no-submit)"
+    ]
+    with urllib.request.urlopen(served["admin"] + "/_mock/requests", timeout=10) as response:
+        journal = json.loads(response.read())["requests"]
+    mine = [r for r in journal if r["at"] >= started and r["role"] == "adapter"]
+    assert any(r["method"] == "GET" and r["path"].startswith("/actions/") for r in mine)
+    assert not [r for r in mine if r["method"] == "POST" and r["path"].startswith("/actions/")]
+
+
+def test_query_form_auto_finds_the_form_the_adapter_takes(lookupkit, served, tmp_path):
+    set_mutant(served, "undocumented-query-form")
+    try:
+        report = tmp_path / "report.json"
+        result, _ = verify(
+            lookupkit,
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--max-examples",
+            "5",
+            "--report",
+            f"json:{report}",
+        )
+        fixed = tmp_path / "fixed.json"
+        documented, _ = verify(
+            lookupkit,
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--max-examples",
+            "5",
+            "--query-form",
+            "documented",
+            "--report",
+            f"json:{fixed}",
+        )
+    finally:
+        set_mutant(served, None)
+    auto = json.loads(report.read_text())
+    assert auto["run"]["queryForm"] == "path-with-query"
+    assert result.returncode == 0, result.stdout
+    assert any(s["name"] == "action 'Add a note'" and s["passed"] for s in auto["run"]["scenarios"])
+    strict = json.loads(fixed.read_text())
+    assert documented.returncode == 1
+    assert strict["run"]["queryForm"] == "documented"
+    assert not any(
+        s["name"] == "action 'Add a note'" and s["passed"] for s in strict["run"]["scenarios"]
+    )
