@@ -3,21 +3,39 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := .ci/constraints.txt
 
-.PHONY: install demo test lint fmt typecheck check bench clean
+.PHONY: install system-deps demo test lint fmt typecheck check bench lock wheel-smoke clean
 
-$(STAMP): pyproject.toml
+# The locked install: pyproject.toml keeps open ranges for users; the lock pins what we test.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# What the tests need outside Python: Debian's chromium (the browser tests) and curl (the `sign
+# --curl` test). Installed through apt-get when running as root; otherwise one command to run.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "make test needs$$missing: run  sudo apt-get install -y$$missing  then make test again" >&2; \
+	    exit 2; \
+	  fi; \
+	fi
+
 demo: install
 	$(BIN)/python -m mockserver.demo
 
-test: install
+test: install system-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: install
@@ -38,5 +56,19 @@ bench: install
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/pytest -q -p no:cacheprovider -o python_files='bench_*.py' tests/benchmarks -s
 
+# Resolve pyproject.toml afresh in a throw-away venv and pin the result.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip freeze --exclude-editable | LC_ALL=C sort -f > $(LOCK)
+	rm -rf .lock-venv
+	@echo "wrote $(LOCK); commit it with the pyproject.toml change"
+
+# The wheel as users get it, installed into a clean venv outside the source tree.
+wheel-smoke: install
+	$(BIN)/python .ci/wheel_smoke.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
