@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from contracts.signing import QueryForm, gladly_headers, sign_headers
 
-__all__ = ["gladly_json", "gladly_request", "resolve_url", "target_of"]
+__all__ = ["gladly_json", "gladly_request", "origin_of", "resolve_url", "same_origin", "target_of"]
 
 _GO_ESCAPES = {
     "<": "\\u003c",
@@ -49,6 +49,23 @@ def resolve_url(base: str, url: str) -> str:
         return url
     parts = urlsplit(base)
     return f"{parts.scheme}://{parts.netloc}{url if url.startswith('/') else '/' + url}"
+
+
+def origin_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) with the scheme's default port filled in, for comparing origins."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: no origin is equal to it
+        return scheme, "\x00invalid", -1
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+def same_origin(base: str, url: str) -> bool:
+    """Whether ``url`` is on the adapter's own scheme, host and port: the only place Gladly's
+    credentials may go (a formUrl or actionUrl elsewhere must not be followed)."""
+    return origin_of(base) == origin_of(url)
 
 
 def gladly_request(

@@ -13,10 +13,12 @@ from typing import Any
 
 from contracts import rules as R
 from contracts.actions import submit_answer_is_documented
+from contracts.gladly import origin_of, same_origin
 from contracts.rules import Rule, Violation, shown
 
 __all__ = [
     "finds_customer",
+    "foreign_origin",
     "form_target_refused",
     "injection_leaks",
     "must_accept",
@@ -206,3 +208,17 @@ def query_form_found(form: str, target: str, status: int | None) -> Iterator[Vio
     rule = R.QUERY_FORM if form == "documented" else R.QUERY_FORM_UNDOCUMENTED
     what = "the documented form" if form == "documented" else "only the path-with-query form"
     yield Violation(rule, "", "the documented form", f"accepts {what} (HTTP {status} to {target})")
+
+
+def foreign_origin(base: str, url: str, what: str) -> Iterator[Violation]:
+    """An action URL on another scheme, host or port: signing and sending to it would hand
+    Gladly's credentials to whoever runs it."""
+    if not same_origin(base, url):
+        yield Violation(
+            R.FOREIGN_ORIGIN, what, f"a URL on {origin_text(base)}", f"{url[:120]} (not followed)"
+        )
+
+
+def origin_text(url: str) -> str:
+    scheme, host, port = origin_of(url)
+    return f"{scheme}://{host}:{port}"

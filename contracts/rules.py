@@ -268,6 +268,8 @@ SUBMIT_ROBUST = _r("action-submit.robust", "EEE", "Action submits with values th
                    "validate submitted values: answer 400 {\"errors\": [{\"attr\", \"detail\"}]} for missing, unknown or mistyped values")
 FORM_UNKNOWN_TARGET = _r("action-form.unknown-target", "WWW", "A form URL for something that does not exist gets a 4xx",
                          "answer 404 (or 400) when the form's target is unknown, not an empty form")
+FOREIGN_ORIGIN = _r("actions.foreign-origin", "EEE", "Action URLs stay on the adapter's own origin",
+                    "serve formUrl and actionUrl from the adapter's scheme, host and port (or as paths); Gladly's credentials go nowhere else")
 # fmt: on
 
 CATALOGUE: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))

@@ -109,6 +109,7 @@ BASIC_PROFILE = {k: v for k, v in PROFILE.items() if k not in ("transactions", "
 Run = Callable[[Profile], list[Finding]]
 CODES = {"error": "E", "warning": "W", "info": "I"}
 ATTACK_RULES = (
+    "actions.foreign-origin",
     "security.rejects-near-miss",
     "security.rejects-replayed-signature",
     "security.no-signature-oracle",

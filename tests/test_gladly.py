@@ -371,3 +371,21 @@ async def test_action_forms_reach_an_adapter_that_takes_the_other_query_form(
     finally:
         servers.store.settings["mutant"] = None
         await stop(running)
+
+
+@pytest.mark.parametrize("field", ["formUrl", "actionUrl"])
+async def test_action_urls_on_another_origin_get_no_credentials(servers, http, gladly_url, field):
+    customer = servers.store.known_customers(1)[0]
+    profile = await new_profile(http, gladly_url, emails=[customer["email"]])
+    await call(http, "POST", f"{gladly_url}/api/profiles/{profile['id']}/autolink")
+    _, before = await call(http, "GET", gladly_url + "/api/debugger")
+    path = "form" if field == "formUrl" else "submit"
+    body = {field: "http://127.0.0.1:9/actions/add-note?order=1", "values": {}}
+    status, answer = await call(
+        http, "POST", f"{gladly_url}/api/profiles/{profile['id']}/actions/{path}", body
+    )
+    assert status == 400
+    assert answer["field"] == field
+    assert "actions.foreign-origin" in answer["error"]
+    _, after = await call(http, "GET", gladly_url + "/api/debugger")
+    assert len(after["exchanges"]) == len(before["exchanges"])  # nothing was sent

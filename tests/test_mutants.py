@@ -12,9 +12,10 @@ from contracts import rules as R
 from contracts.attacks import hostile_values, near_misses, oracle_values
 from contracts.checks import evaluate, judge, response_leaks_nothing, results_are_stable
 from contracts.exchange import Exchange
-from contracts.gladly import gladly_json, gladly_request, resolve_url
+from contracts.gladly import gladly_json, gladly_request, resolve_url, same_origin
 from contracts.probes import (
     finds_customer,
+    foreign_origin,
     form_target_refused,
     injection_leaks,
     must_accept,
@@ -141,7 +142,10 @@ async def attack_violations(http, servers) -> list[Violation]:
         if isinstance(a, dict) and a.get("formUrl")
     ]
     if actions:
-        found += await _action_attacks(http, url, resolve_url(url, actions[0]["formUrl"]))
+        form_url = resolve_url(url, actions[0]["formUrl"])
+        found += foreign_origin(url, form_url, "formUrl")
+        if same_origin(url, form_url):
+            found += await _action_attacks(http, url, form_url)
     for value in ("*", "%"):
         for request in (_auto({"email": value}), _auto({"emails": [value]})):
             status, answer = await gladly(http, url, request)

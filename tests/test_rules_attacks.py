@@ -9,6 +9,7 @@ from contracts import rules as R
 from contracts.checks import judge
 from contracts.probes import (
     finds_customer,
+    foreign_origin,
     form_target_refused,
     injection_leaks,
     query_form_found,
@@ -23,6 +24,14 @@ from tests.helpers import ATTACK_RULES, PROFILE, Case, levels_of, reject
 SIG = b"5" * 64
 ORACLE = ("lookupkit-secret-key", SIG.decode())
 CASES = [
+    Case(
+        "actions.foreign-origin",
+        "EEE",
+        lambda p: judge(foreign_origin("http://a.test/", "http://b.test/actions/x", "formUrl"), p),
+        lambda p: judge(
+            foreign_origin("http://a.test/", "http://a.test:80/actions/x", "formUrl"), p
+        ),
+    ),
     Case(
         "security.rejects-near-miss",
         "EEE",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from contracts.rules import RULES
+from contracts.verify.engine import VerifyOptions, run
 from mockserver.mutants import MUTANTS
 from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import known, set_mutant, verify
@@ -113,3 +114,22 @@ def test_query_form_auto_finds_the_form_the_adapter_takes(lookupkit, served, tmp
     assert not any(
         s["name"] == "action 'Add a note'" and s["passed"] for s in strict["run"]["scenarios"]
     )
+
+
+def test_credentials_never_go_to_another_origin(served):
+    set_mutant(served, "foreign-action-url")
+    try:
+        options = VerifyOptions(
+            served["adapter"],
+            signing_key=KEY,
+            known=[("email", served["emails"][0])],
+            max_examples=5,
+            seed=1,
+        )
+        report = run(options)
+    finally:
+        set_mutant(served, None)
+    assert "actions.foreign-origin" in {o.finding.rule for o in report.observations}
+    assert report.requests
+    assert not [s.url for s in report.requests if ":9/" in s.url]
+    assert all(s.url.startswith(served["adapter"]) for s in report.requests)

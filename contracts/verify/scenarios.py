@@ -10,6 +10,7 @@ from contracts.actions import action_form_is_well_formed, submit_answer_is_docum
 from contracts.checks import LOOKUP_CHECKS, results_are_stable
 from contracts.exchange import Exchange
 from contracts.gladly import resolve_url
+from contracts.probes import foreign_origin
 from contracts.rules import Violation
 from contracts.verify import forms
 from contracts.verify.options import Unreachable
@@ -112,6 +113,8 @@ def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
         seen.add(str(name))
         scenario = f"action {name!r}"
         url = resolve_url(v.options.url, form_url)
+        if not v.record(scenario, foreign_origin(v.options.url, url, "formUrl")):
+            continue  # never sign or send Gladly's credentials to another origin
         sent, received = v.send("GET", url)
         form = received.json
         if (
@@ -128,6 +131,8 @@ def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
         forms.unknown_target(v, scenario, url)
         values = values_from(form)
         submit_url = resolve_url(v.options.url, form["actionUrl"])
+        if not v.record(scenario, foreign_origin(v.options.url, submit_url, "actionUrl")):
+            continue
         v.endpoints.append(Endpoint(f"the submit of {scenario}", "POST", submit_url, values))
         if v.options.no_submit:
             v.skip("action submits, and the probes of submit URLs (--no-submit)")

@@ -17,7 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from contracts.formats import is_e164, is_email
-from contracts.gladly import resolve_url
+from contracts.gladly import resolve_url, same_origin
 from mockserver.gladly import client
 from mockserver.gladly.client import GladlyConfig, State, call_adapter, lookup
 from mockserver.gladly.decisions import Profile, autolink_decision, wismo_view
@@ -190,14 +190,25 @@ async def unlink(request: web.Request) -> web.Response:
     return web.json_response({"profile": profile.as_dict()})
 
 
+def _own_url(state: State, url: str, field: str) -> str:
+    """An action URL resolved against the adapter, refused if it leaves the adapter's origin:
+    Gladly's signature and Basic credentials go to the configured adapter only."""
+    resolved = resolve_url(state.config.adapter_url, url)
+    if not same_origin(state.config.adapter_url, resolved):
+        message = (
+            f"{field} {url[:120]!r} is not on the adapter's origin; the fake Gladly sends no "
+            "credentials there (actions.foreign-origin)"
+        )
+        raise ApiError(400, message, field)
+    return resolved
+
+
 async def action_form(request: web.Request) -> web.Response:
     state, profile = request.app[STATE], _profile(request)
     form_url = (await _body(request)).get("formUrl")
     if not isinstance(form_url, str) or not form_url:
         raise ApiError(400, "formUrl is required.", "formUrl")
-    record = await call_adapter(
-        state, "action form", "GET", resolve_url(state.config.adapter_url, form_url)
-    )
+    record = await call_adapter(state, "action form", "GET", _own_url(state, form_url, "formUrl"))
     if record["error"] or record["status"] != 200 or not isinstance(record["parsed"], dict):
         raise ApiError(
             502,
@@ -223,9 +234,8 @@ async def action_submit(request: web.Request) -> web.Response:
         raise ApiError(
             400, "actionUrl (a string) and values (an object) are required.", "actionUrl"
         )
-    record = await call_adapter(
-        state, "action submit", "POST", resolve_url(state.config.adapter_url, action_url), values
-    )
+    url = _own_url(state, action_url, "actionUrl")
+    record = await call_adapter(state, "action submit", "POST", url, values)
     answer = record["parsed"] if isinstance(record["parsed"], dict) else {}
     result: dict[str, Any] = {"status": record["status"], "exchange": record["id"]}
     if record["status"] == 200:

@@ -379,5 +379,11 @@ MUTANTS: dict[str, Mutant] = {
             "serves a form for orders that do not exist",
             action=defects.form_for_anything,
         ),
+        Mutant(
+            "foreign-action-url",
+            "actions.foreign-origin",
+            "points its action forms at another origin (credentials would follow)",
+            alter=_each("actions", _set("formUrl", defects.elsewhere)),
+        ),
     )
 }

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "case_sensitive_emails",
     "crash_on_odd_values",
+    "elsewhere",
     "first_match_only",
     "form_for_anything",
     "ignores_phones",
@@ -94,3 +95,9 @@ def form_for_anything(method: str, values: Any, status: int, body: Any) -> Answe
         }
         return 200, form
     return None
+
+
+def elsewhere(url: Any) -> str:
+    """The same action path on an origin that is not the adapter's (nothing listens there)."""
+    path = str(url).split("://", 1)[-1].partition("/")[2] if "://" in str(url) else str(url)
+    return "http://127.0.0.1:9/" + path.lstrip("/")
