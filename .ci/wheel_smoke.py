@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,12 +48,14 @@ def run(*args: str | Path, cwd: Path, timeout: float = 600) -> str:
 
 def build(tmp: Path) -> Path:
     step("building the wheel")
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # stale build/lib files would be packaged
     output = run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", tmp / "dist", ROOT, cwd=tmp
     )
     warnings = [line for line in output.splitlines() if BUILD_WARNINGS.search(line)]
     if warnings:
         sys.exit("wheel-smoke: the build warns:\n" + "\n".join(warnings))
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     (wheel,) = (tmp / "dist").glob("gladly_lookup_kit-*.whl")
     return wheel
 

@@ -111,7 +111,7 @@ def test_reports_validate_and_never_contain_secrets(lookupkit, served, tmp_path)
     jsonschema.validate(document, json.loads(REPORT_SCHEMA.read_text()))
     assert "security.basic-auth" in {f["rule"] for f in document["findings"]}
     assert all(
-        f["reproduce"].startswith("GLADLY_SIGNING_KEY=... ")
+        f["reproduce"].startswith("export GLADLY_SIGNING_KEY=...; ")
         for f in document["findings"]
         if f.get("reproduce")
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +39,8 @@ def _report(value: str) -> tuple[str, str]:
         raise click.BadParameter(
             f"{value!r} is not junit:PATH, json:PATH or html:PATH", param_hint="--report"
         )
+    if path == "-":
+        return kind, path  # standard output
     folder = Path(path).parent
     if Path(path).is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise click.BadParameter(
@@ -112,64 +118,100 @@ def _report(value: str) -> tuple[str, str]:
     is_flag=True,
     help="Read-only: send no action submits (for a production adapter); the report says what was skipped.",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "incomplete"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 on an error (default); on errors and warnings; or on errors and an incomplete run.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show info findings in the table too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.pass_context
-def verify(
-    ctx: click.Context,
-    url: str,
-    signing_key: str | None,
-    basic_auth: str | None,
-    headers: tuple[tuple[str, str], ...],
-    known: tuple[tuple[str, str], ...],
-    search_attributes: tuple[str, ...],
-    profile: Any,
-    max_examples: int,
-    seed: int | None,
-    time_budget: float,
-    request_timeout: float,
-    reports: tuple[tuple[str, str], ...],
-    query_form: str,
-    no_submit: bool,
-) -> None:
+def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
     """Verify a Lookup Adapter at URL against the contract, as Gladly would use it.
 
-    Exit 0: no error-severity finding; 1: at least one; 2: usage error or adapter unreachable.
+    Exit 0: no finding at the --fail-on level; 1: at least one (or an interrupted run);
+    2: usage error or adapter unreachable. Options also come from LOOKUPKIT_* variables and
+    from [verify] in lookupkit.toml or [tool.lookupkit.verify] in pyproject.toml.
     """
-    from contracts.verify.report import summary_table, write_report
-
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     options = VerifyOptions(
         url=url,
-        signing_key=signing_key or None,
-        basic_auth=user_password(basic_auth),
-        headers=dict(headers),
-        known=list(known),
-        search_attributes=search_attributes or ("email",),
-        profile=profile,
-        max_examples=max_examples,
-        seed=seed,
-        time_budget=time_budget,
-        request_timeout=request_timeout,
-        query_form=query_form,
-        no_submit=no_submit,
+        signing_key=params["signing_key"] or None,
+        basic_auth=user_password(params["basic_auth"]),
+        headers=dict(params["headers"]),
+        known=list(params["known"]),
+        search_attributes=params["search_attributes"] or ("email",),
+        profile=params["profile"],
+        max_examples=params["max_examples"],
+        seed=params["seed"],
+        time_budget=params["time_budget"],
+        request_timeout=params["request_timeout"],
+        query_form=params["query_form"],
+        no_submit=params["no_submit"],
     )
-    interactive = sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        if interactive or message.startswith(("no --known", "the adapter refuses")):
-            click.echo(f"  {message}", err=True)
-
+    progress = Progress(quiet=params["quiet"])
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C
     try:
         report = run(options, progress)
     except Unreachable as exc:
         raise InputError(str(exc), "check the URL and that the adapter is running") from None
-    click.echo(summary_table(report))
-    if report.stopped:
-        click.echo(f"Stopped early: {report.stopped}.")
-    for what in report.skipped:
-        click.echo(f"Not done: {what}.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.stop()
+    ctx.exit(_finish(report, params))
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+class Progress:
+    """Phase lines on a terminal; off a terminal (CI), a line every 10 s so a run is never silent."""
+
+    def __init__(self, *, quiet: bool, every: float = 10.0) -> None:
+        self.quiet, self.interactive = quiet, sys.stderr.isatty()
+        self.started, self.phase = time.monotonic(), "starting"
+        self.done = threading.Event()
+        if not quiet and not self.interactive:
+            threading.Thread(target=self._tick, args=(every,), daemon=True).start()
+
+    def __call__(self, message: str) -> None:
+        self.phase = message
+        loud = message.startswith(("no --known", "the adapter refuses"))
+        if not self.quiet and (self.interactive or loud):
+            click.echo(f"  {message}", err=True)
+
+    def _tick(self, every: float) -> None:
+        while not self.done.wait(every):
+            click.echo(f"  [{time.monotonic() - self.started:.0f} s] {self.phase}", err=True)
+
+    def stop(self) -> None:
+        self.done.set()
+
+
+def _finish(report: Any, params: dict[str, Any]) -> int:
+    """Print the summary (to stderr when a report takes stdout), write the reports, and say
+    whether the run failed at the --fail-on level."""
+    from contracts.verify.report import summary_table, verdict, write_report
+
+    quiet, reports = params["quiet"], params["reports"]
+    say = functools.partial(click.echo, err=any(path == "-" for _, path in reports))
+    say(verdict(report) if quiet else summary_table(report, verbose=params["verbose"]))
+    if report.stopped and not quiet:
+        say(f"Stopped early: {report.stopped}.")
+    for what in report.skipped if not quiet else []:
+        say(f"Not done: {what}.")
     for kind, path in reports:
         write_report(report, kind, path)
-        click.echo(f"Wrote the {kind} report to {path}")
-    ctx.exit(1 if report.errors else 0)
+        if path != "-" and not quiet:
+            say(f"Wrote the {kind} report to {path}")
+    failed = report.errors > 0 or report.stopped == "interrupted before the end"
+    if params["fail_on"] == "warning":
+        failed = failed or report.count("warning") > 0
+    if params["fail_on"] == "incomplete":
+        failed = failed or bool(report.incomplete)
+    return 1 if failed else 0

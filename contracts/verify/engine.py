@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,27 +37,57 @@ def run(
     Raises:
         Unreachable: the adapter did not answer the first request at all.
     """
+    if options.seed is None:  # always a seed, printed and stored, so any run can be repeated
+        options = dataclasses.replace(options, seed=secrets.randbelow(2**31))
     verifier = Verifier(options, progress)
     started = time.monotonic()
     try:
         progress("checking that the adapter answers")
-        scenarios.reachability(verifier)
+        refused = scenarios.reachability(verifier)
+        if refused:  # one diagnosis instead of hundreds of identical refusals
+            verifier.report.stopped = refused
+            verifier.report.incomplete = refused
+            return verifier.report
         answers = _scenarios(verifier) if "scenarios" in phases else {}
         if "probes" in phases:
             _probes(verifier, answers)
         if "fuzz" in phases and not verifier.out_of_time():
             _fuzz(verifier)
+        _say_what_was_not_checked(verifier, phases, answers)
         if time.monotonic() > verifier.deadline:
             verifier.report.stopped = f"time budget of {options.time_budget:g} s used up"
         elif verifier.failures_in_a_row >= 5:
             verifier.report.stopped = "the adapter stopped answering"
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM as the CLI turns it: keep what was found
+        verifier.report.stopped = "interrupted before the end"
+        verifier.report.incomplete = verifier.report.incomplete or "the run was interrupted"
+    finally:
         if verifier.found_form is not None:
             verifier.report.query_form = verifier.found_form.value
-    finally:
         verifier.transport.close()
         verifier.report.duration = time.monotonic() - started
     verifier.report.observations.sort(key=lambda o: SEVERITY_ORDER[o.finding.severity])
     return verifier.report
+
+
+def _say_what_was_not_checked(
+    verifier: Verifier, phases: tuple[str, ...], answers: dict[str, Exchange]
+) -> None:
+    """No false green: what the verdict does not cover, and the option that would cover it."""
+    options = verifier.options
+    if "probes" in phases and not options.signing_key and not options.basic_auth:
+        verifier.skip("signature and credential probes: no --signing-key or --basic-auth was given")
+    if "scenarios" in phases and not answers:
+        why = (
+            "no --known customer was given"
+            if not options.known
+            else "no --known customer was found"
+        )
+        verifier.report.incomplete = (
+            f"no detailed lookup, transaction or action was checked: {why} "
+            "(pass --known email=... of a customer with orders)"
+        )
+        verifier.skip(verifier.report.incomplete)
 
 
 def _scenarios(verifier: Verifier) -> dict[str, Exchange]:

@@ -3,6 +3,7 @@ answer judged by the catalogue and by Schemathesis' own response_schema_conforma
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import Any
 
@@ -15,6 +16,10 @@ from contracts.verify.transport import Received, Sent
 from contracts.verify.verifier import Verifier
 
 __all__ = ["coverage", "fuzz", "fuzz_one", "schemathesis_schema_check"]
+
+
+class OutOfTime(BaseException):
+    """The budget is spent. A BaseException, so Hypothesis stops instead of shrinking it."""
 
 
 @functools.cache
@@ -85,12 +90,14 @@ def fuzz_mode(v: Verifier, strategy: Any, positive: bool) -> None:
     )
     @given(case=strategy)
     def run_one(case: Any) -> None:
-        if not v.out_of_time():
-            fuzz_one(v, scenario, case.body, positive=positive, case=case)
+        if v.out_of_time():
+            raise OutOfTime  # ends Hypothesis at once: no more generating, no shrinking
+        fuzz_one(v, scenario, case.body, positive=positive, case=case)
 
     if v.options.seed is not None:
         run_one = hypothesis_seed(v.options.seed)(run_one)
-    run_one()
+    with contextlib.suppress(OutOfTime):
+        run_one()
 
 
 def fuzz_one(v: Verifier, scenario: str, body: Any, *, positive: bool, case: Any = None) -> None:

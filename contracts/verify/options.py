@@ -46,6 +46,18 @@ class VerifyOptions:
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )
 
+    def __repr__(self) -> str:
+        """Without the key, the Basic password or secret-looking header values: a repr ends up in
+        tracebacks, pytest's failure output and logs."""
+        shown = {
+            "url": self.url,
+            "signing_key": "***" if self.signing_key else None,
+            "basic_auth": (self.basic_auth[0], "***") if self.basic_auth else None,
+            "headers": {k: "***" if secret_header(k) else v for k, v in self.headers.items()},
+        }
+        rest = {k: v for k, v in self.__dict__.items() if k not in shown and not k.startswith("_")}
+        return "VerifyOptions(" + ", ".join(f"{k}={v!r}" for k, v in (shown | rest).items()) + ")"
+
     def secrets(self) -> tuple[str, ...]:
         values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
         values += [v for k, v in self.headers.items() if secret_header(k)]
@@ -82,6 +94,7 @@ class Report:
     duration: float = 0.0
     stopped: str = ""
     skipped: list[str] = field(default_factory=list)  # what was not done, and why
+    incomplete: str = ""  # why the verdict does not cover a detailed lookup, when it does not
     query_form: str | None = None  # the signing form action URLs accepted
 
     def count(self, severity: str) -> int:

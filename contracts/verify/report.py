@@ -9,13 +9,15 @@ from __future__ import annotations
 import html
 import json
 import shlex
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
 from contracts.files import atomic_file
-from contracts.rules import CATALOGUE, RULES
+from contracts.rules import CATALOGUE, PROFILES, RULES
+from contracts.verify.causes import Cause, root_causes
 from contracts.verify.options import Observation, Report, VerifyOptions, secret_header
 from contracts.verify.transport import Received, Sent
 
@@ -69,7 +71,10 @@ def reproduce(sent: Sent, options: VerifyOptions) -> str:
     if sent.method == "POST":
         body = sent.body.decode("utf-8", errors="replace")
         command = f"printf '%s' {shlex.quote(body)} | {command} --body-file -"
-    return f"GLADLY_SIGNING_KEY=... {command} | sh"
+    exports = "export GLADLY_SIGNING_KEY=...; " if options.signing_key else ""
+    if options.basic_auth:
+        exports += "export LOOKUPKIT_BASIC_PASSWORD=...; "
+    return f"{exports}{command} | sh"
 
 
 def _observation(o: Observation, report: Report, redact: Redactor) -> dict[str, Any]:
@@ -129,6 +134,7 @@ def as_json(report: Report) -> dict[str, Any]:
             "durationSeconds": round(report.duration, 2),
             "stopped": report.stopped,
             "skipped": report.skipped,
+            "incomplete": report.incomplete,
             "queryForm": report.query_form,
             "scenarios": [
                 {"name": redact.text(n), "passed": ok} for n, ok in report.scenarios.items()
@@ -241,33 +247,74 @@ def as_html(report: Report) -> str:
     return "".join(parts)
 
 
-def summary_table(report: Report) -> str:
-    """The terminal summary: rule, severity, count, first example."""
-    groups = grouped(report)
-    if not groups:
-        return f"No findings: {len(report.requests)} requests, profile {report.options.profile}."
-    rows = [("RULE", "SEVERITY", "COUNT", "FIRST EXAMPLE")]
+def summary_table(report: Report, *, verbose: bool = False) -> str:
+    """What to fix first: one block per root cause (headline, where, what came back, the fix, a
+    reproduce command), info causes only when verbose; then the verdict, which says INCOMPLETE
+    first and last when the run could not check enough."""
+    causes = root_causes(report)
+    shown_causes = [c for c in causes if verbose or c.severity != "info"]
     redact = Redactor(report.options.secrets())
-    for rule_id, group in groups.items():
-        first = group[0]
-        example = redact.text(f"{first.scenario}: {first.finding.message.splitlines()[0]}")
-        rows.append((rule_id, first.finding.severity, str(len(group)), example[:90]))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3] for row in rows]
-    lines.append(
-        f"\n{report.errors} error(s), {report.count('warning')} warning(s), {report.count('info')} info; "
-        f"{len(report.requests)} requests in {report.duration:.1f} s, profile {report.options.profile}"
-    )
+    lines = [f"INCOMPLETE: {report.incomplete}"] if report.incomplete else []
+    for number, cause in enumerate(shown_causes, 1):
+        lines += _cause_lines(number, cause, report, redact)
+    if not causes:
+        lines.append("No findings.")
+    lines.append(verdict(report, hidden=len(causes) - len(shown_causes)))
     return "\n".join(lines)
 
 
+def _profile_of(cause: Cause) -> str:
+    for profile in PROFILES:
+        if any(RULES[r].severity(profile) == cause.severity for r in cause.rules):
+            return profile
+    return "-"
+
+
+def _received(message: str) -> str:
+    return next((line[10:] for line in message.splitlines() if line.startswith("Received: ")), "")
+
+
+def _cause_lines(number: int, cause: Cause, report: Report, redact: Redactor) -> list[str]:
+    first = cause.observations[0]
+    count = len(cause.observations)
+    rules = ", ".join(cause.rules)
+    head = f"{number}. {cause.severity.upper()} ({_profile_of(cause)}) {cause.title}"
+    lines = [head, f"   {count} finding(s) under {rules}"]
+    where = f" at {first.finding.path}" if first.finding.path else ""
+    lines.append(redact.text(f"   e.g. {first.scenario}{where}"))
+    received = _received(first.finding.message)
+    if received:
+        lines.append(redact.text(f"   received: {received[:160]}"))
+    lines.append(f"   fix: {cause.fix}")
+    if first.sent is not None:
+        command = reproduce(first.sent, report.options)
+        if command:
+            lines.append(redact.text(f"   reproduce: {command[:400]}"))
+    return [*lines, ""]
+
+
+def verdict(report: Report, *, hidden: int = 0) -> str:
+    """One line: the counts, what ran, the seed that repeats it, and INCOMPLETE when it is."""
+    more = f" ({hidden} info cause(s) hidden; -v shows them)" if hidden else ""
+    line = (
+        f"{report.errors} error(s), {report.count('warning')} warning(s), {report.count('info')} info{more}; "
+        f"{len(report.requests)} requests in {report.duration:.1f} s, profile {report.options.profile}, "
+        f"seed {report.options.seed} (--seed {report.options.seed} repeats it)"
+    )
+    return f"INCOMPLETE: {line}" if report.incomplete else line
+
+
 def write_report(report: Report, kind: str, path: str) -> None:
-    """Write one report atomically (a temporary file renamed into place)."""
+    """Write one report atomically (a temporary file renamed into place); ``-`` is stdout."""
     if kind == "json":
         content = (json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n").encode()
     elif kind == "junit":
         content = as_junit(report)
     else:
         content = as_html(report).encode()
+    if path == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
     with atomic_file(path, binary=True) as handle:
         handle.write(content)

@@ -21,15 +21,12 @@ __all__ = ["actions_of", "detailed", "documented_examples", "known_customers", "
 GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"
 
 
-def reachability(v: Verifier) -> None:
+def reachability(v: Verifier) -> str:
+    """The first request; returns a diagnosis when the adapter refuses it outright, else ""."""
     request = detailed_request(UNKNOWN_ID)
     sent, received = v.send("POST", v.options.url, request)
     if received.status is None:
         raise Unreachable(f"{v.options.url} did not answer: {received.error}")
-    if received.status in (401, 403) and not v.options.signing_key and not v.options.basic_auth:
-        v.progress(
-            "the adapter refuses unsigned requests: pass --signing-key (or GLADLY_SIGNING_KEY)"
-        )
     v.record(
         "reachability: detailed lookup of an unknown id",
         v.transport_violations(received)
@@ -37,6 +34,17 @@ def reachability(v: Verifier) -> None:
         sent,
         received,
     )
+    if received.status in (401, 403):
+        if not v.options.signing_key and not v.options.basic_auth:
+            return (
+                f"the adapter refuses requests without credentials (HTTP {received.status}): "
+                "pass --signing-key (or GLADLY_SIGNING_KEY) and, if configured, --basic-auth"
+            )
+        return (
+            f"the adapter refuses our signed request (HTTP {received.status}): check the signing "
+            "key, --basic-auth and the URL (a proxy or a path that is not the adapter?)"
+        )
+    return ""
 
 
 def known_customers(v: Verifier) -> list[str]:

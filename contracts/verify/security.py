@@ -24,6 +24,8 @@ __all__ = ["security"]
 def security(v: Verifier, customer_id: str) -> None:
     """Every refusal probe on the lookup URL, then on each action URL the scenarios learned."""
     url, request = v.options.url, detailed_request(customer_id)
+    if v.out_of_time():
+        return
     if v.options.signing_key:
         probes: list[tuple[R.Rule, str, dict[str, Any]]] = [
             (R.REJECTS_UNSIGNED, "a request without Gladly-Authorization", {"key": False}),
@@ -62,6 +64,8 @@ def security(v: Verifier, customer_id: str) -> None:
     if v.options.basic_auth:
         basic_probes(v, R.BASIC_AUTH, "POST", url, request)
     for endpoint in v.endpoints:
+        if v.out_of_time():
+            return
         if endpoint.method == "POST" and v.options.no_submit:
             continue  # an unguarded submit would act: a read-only run sends none
         endpoint_probes(v, endpoint)
@@ -103,6 +107,8 @@ def near_miss_probes(
         custom=v.options.headers,
         query_form=v.query_form(url),
     ):
+        if v.out_of_time():
+            return
         sent = Sent(method, url, miss.headers, miss.body, miss.repeated)
         received = v.send_as_is(sent)
         if miss.must_refuse:

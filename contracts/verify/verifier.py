@@ -69,7 +69,12 @@ class Verifier:
             self.report.skipped.append(what)
 
     def send_as_is(self, sent: Sent) -> Received:
-        """Send a request exactly as built (probes build their own) and keep it for the report."""
+        """Send a request exactly as built (probes build their own) and keep it for the report.
+
+        No request may outlast the time budget: its timeout is what is left of it (at least 1 s).
+        """
+        left = self.deadline - time.monotonic()
+        self.transport.timeout = max(1.0, min(self.options.request_timeout, left))
         received = self.transport.send(sent)
         self.report.requests.append(sent)
         self.failures_in_a_row = self.failures_in_a_row + 1 if received.status is None else 0
