@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from contracts.errors import ContractViolation
 from contracts.rules import CATALOGUE, PROFILES
 from contracts.verify.engine import Report, Unreachable, VerifyOptions, run
 from contracts.verify.options import QUERY_FORMS
@@ -118,8 +119,26 @@ class FuzzItem(pytest.Item):
     def runtest(self) -> None:
         run(_options(self.config, fuzz=True), phases=("fuzz",))
 
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The findings (rule, where, received, hint), never pytest's or Hypothesis' internals."""
+        violations = _violations(excinfo.value)
+        if violations:
+            text = "\n\n".join(str(v) for v in violations)
+            return text + "\n\n(Hypothesis keeps this case: the next run replays it first.)"
+        return f"{type(excinfo.value).__name__}: {excinfo.value}"
+
     def reportinfo(self) -> tuple[str, int, str]:
         return "lookupkit", 0, "fuzzing"
+
+
+def _violations(error: BaseException) -> list[ContractViolation]:
+    """The contract violations in an error, also inside Hypothesis' exception groups."""
+    if isinstance(error, ContractViolation):
+        return [error]
+    found: list[ContractViolation] = []
+    for inner in getattr(error, "exceptions", ()):
+        found += _violations(inner)
+    return found
 
 
 class LookupContractError(AssertionError):

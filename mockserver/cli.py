@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from contracts.cli import check, header_option, run, sign, user_password
-from contracts.verify.cli import verify
+from contracts.cli import InputError, check, header_option, run, sign, user_password
+from contracts.settings import SettingsError, load_defaults
+from contracts.verify.cli import VERIFY_OPTIONS, verify
+from contracts.verify.replay import replay
 from generators.cli import generate
 from mockserver.runner import DEFAULT_PORT
 
@@ -18,14 +21,24 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gladly-lookup-kit", prog_name="lookupkit")
-def cli() -> None:
-    """Contract tests, request signing and mock servers for Gladly Lookup Adapters."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Contract tests, request signing and mock servers for Gladly Lookup Adapters.
+
+    Options of verify also come from LOOKUPKIT_* environment variables and from [verify] in
+    ./lookupkit.toml or [tool.lookupkit.verify] in ./pyproject.toml (command line first).
+    """
+    try:
+        _, ctx.default_map = load_defaults(Path.cwd(), {"verify": VERIFY_OPTIONS})
+    except SettingsError as exc:
+        raise InputError(str(exc), "fix the file, or run from another folder") from None
 
 
 cli.add_command(check)
 cli.add_command(sign)
 cli.add_command(generate)
 cli.add_command(verify)
+cli.add_command(replay)
 
 
 @cli.command()

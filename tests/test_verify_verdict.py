@@ -114,6 +114,9 @@ def test_the_pytest_plugin_never_prints_the_key_when_fuzzing_fails(served, tmp_p
     assert result.returncode == 1
     assert "robustness.no-server-error" in result.stdout
     assert KEY not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout
+    assert "site-packages" not in result.stdout  # no internal frames, just the findings
+    assert "Hint:" in result.stdout
 
 
 def test_one_bug_with_many_symptoms_is_one_root_cause(lookupkit, served):

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import click
 
 from contracts.cli import InputError, header_option, user_password, validated
-from contracts.rules import PROFILES
+from contracts.rules import PROFILES, RULES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
-from contracts.verify.options import QUERY_FORMS
+from contracts.verify.options import QUERY_FORMS, rule_matches
 
 __all__ = ["verify"]
 
@@ -31,6 +31,16 @@ def _known(value: str) -> tuple[str, str]:
             f"{value!r} is not FIELD=VALUE, e.g. email=ana@example.com", param_hint="--known"
         )
     return name.strip(), content.strip()
+
+
+def _rule_pattern(value: str) -> str:
+    if not any(rule_matches(value, rule_id) for rule_id in RULES):
+        raise click.BadParameter(
+            f"no rule matches {value!r}: give a rule id such as security.rejects-unsigned or a "
+            "family such as 'security.' (the README lists the catalogue)",
+            param_hint="--rule/--skip-rule",
+        )
+    return value
 
 
 def _report(value: str) -> tuple[str, str]:
@@ -125,6 +135,29 @@ def _report(value: str) -> tuple[str, str]:
     show_default=True,
     help="Exit 1 on an error (default); on errors and warnings; or on errors and an incomplete run.",
 )
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    metavar="ID",
+    callback=validated(_rule_pattern),
+    help="Judge only this rule (or a family: 'security.'). Repeatable.",
+)
+@click.option(
+    "--skip-rule",
+    "skip_rules",
+    multiple=True,
+    metavar="ID",
+    callback=validated(_rule_pattern),
+    help="Do not judge this rule (or a family: 'security.'). Repeatable.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the summary; auto: on a terminal unless NO_COLOR is set.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show info findings in the table too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.pass_context
@@ -152,6 +185,8 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         request_timeout=params["request_timeout"],
         query_form=params["query_form"],
         no_submit=params["no_submit"],
+        rules=tuple(params["rules"]),
+        skip_rules=tuple(params["skip_rules"]),
     )
     progress = Progress(quiet=params["quiet"])
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C
@@ -199,8 +234,14 @@ def _finish(report: Any, params: dict[str, Any]) -> int:
     from contracts.verify.report import summary_table, verdict, write_report
 
     quiet, reports = params["quiet"], params["reports"]
-    say = functools.partial(click.echo, err=any(path == "-" for _, path in reports))
-    say(verdict(report) if quiet else summary_table(report, verbose=params["verbose"]))
+    to_stderr = any(path == "-" for _, path in reports)
+    stream = sys.stderr if to_stderr else sys.stdout
+    color = params["color"] == "always" or (
+        params["color"] == "auto" and not os.environ.get("NO_COLOR") and stream.isatty()
+    )
+    say = functools.partial(click.echo, err=to_stderr, color=color)
+    summary = summary_table(report, verbose=params["verbose"], color=color)
+    say(verdict(report) if quiet else summary)
     if report.stopped and not quiet:
         say(f"Stopped early: {report.stopped}.")
     for what in report.skipped if not quiet else []:
@@ -215,3 +256,19 @@ def _finish(report: Any, params: dict[str, Any]) -> int:
     if params["fail_on"] == "incomplete":
         failed = failed or bool(report.incomplete)
     return 1 if failed else 0
+
+
+class _Lines(click.types.StringParamType):
+    """A repeatable option's values from one environment variable: one value per line."""
+
+    envvar_list_splitter = "\n"
+
+
+for _param in verify.params:  # every option also from LOOKUPKIT_<NAME> (shown in --help)
+    if isinstance(_param, click.Option) and not _param.envvar and _param.name:
+        _param.envvar = f"LOOKUPKIT_{_param.name.upper()}"
+        _param.show_envvar = True
+        if _param.multiple:
+            _param.type = _Lines()
+
+VERIFY_OPTIONS = {p.name for p in verify.params if isinstance(p, click.Option) and p.name}

@@ -42,6 +42,8 @@ class VerifyOptions:
     request_timeout: float = 15.0
     query_form: str = "auto"  # one of QUERY_FORMS
     no_submit: bool = False
+    rules: tuple[str, ...] = ()  # judge only these rules or families ("security.")
+    skip_rules: tuple[str, ...] = ()
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )
@@ -58,11 +60,23 @@ class VerifyOptions:
         rest = {k: v for k, v in self.__dict__.items() if k not in shown and not k.startswith("_")}
         return "VerifyOptions(" + ", ".join(f"{k}={v!r}" for k, v in (shown | rest).items()) + ")"
 
+    def judges(self, rule_id: str) -> bool:
+        """Whether --rule / --skip-rule leave ``rule_id`` in this run."""
+        chosen = not self.rules or any(rule_matches(p, rule_id) for p in self.rules)
+        return chosen and not any(rule_matches(p, rule_id) for p in self.skip_rules)
+
     def secrets(self) -> tuple[str, ...]:
         values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
         values += [v for k, v in self.headers.items() if secret_header(k)]
         # Shorter values would match innocent text ("demo" in "lookupkit-demo"); keys should be long anyway.
         return tuple(v for v in values if len(v) >= MIN_SECRET)
+
+
+def rule_matches(pattern: str, rule_id: str) -> bool:
+    """A rule id, or a family written with a trailing '.' or '*' ('security.', 'order.*')."""
+    if pattern.endswith((".", "*")):
+        return rule_id.startswith(pattern.rstrip("*"))
+    return pattern == rule_id
 
 
 def secret_header(name: str) -> bool:

@@ -15,6 +15,8 @@ from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
+import click
+
 from contracts.files import atomic_file
 from contracts.rules import CATALOGUE, PROFILES, RULES
 from contracts.verify.causes import Cause, root_causes
@@ -26,6 +28,7 @@ __all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
 REPORT_SCHEMA = Path(__file__).parent.parent / "spec" / "verify-report.schema.json"
 BODY_LIMIT = 16 * 1024
 PER_RULE = 50
+COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 REDACTED = "***"
 
 
@@ -165,6 +168,17 @@ def as_junit(report: Report) -> bytes:
                 )
             )
             failures += 1
+        warnings = [o for o in groups.get(rule.id, []) if o.finding.severity == "warning"]
+        if warnings:  # not a failure, but never a silent pass either
+            properties = ET.SubElement(case, "properties")
+            ET.SubElement(properties, "property", name="warnings", value=str(len(warnings)))
+            out = ET.SubElement(case, "system-out")
+            out.text = redact.text(
+                "\n\n".join(
+                    f"WARNING [{o.scenario}] at {o.finding.path or '(root)'}\n{o.finding.message}"
+                    for o in warnings[:10]
+                )
+            )
         cases += 1
     for name, passed in report.scenarios.items():
         case = ET.SubElement(
@@ -247,7 +261,7 @@ def as_html(report: Report) -> str:
     return "".join(parts)
 
 
-def summary_table(report: Report, *, verbose: bool = False) -> str:
+def summary_table(report: Report, *, verbose: bool = False, color: bool = False) -> str:
     """What to fix first: one block per root cause (headline, where, what came back, the fix, a
     reproduce command), info causes only when verbose; then the verdict, which says INCOMPLETE
     first and last when the run could not check enough."""
@@ -256,10 +270,18 @@ def summary_table(report: Report, *, verbose: bool = False) -> str:
     redact = Redactor(report.options.secrets())
     lines = [f"INCOMPLETE: {report.incomplete}"] if report.incomplete else []
     for number, cause in enumerate(shown_causes, 1):
-        lines += _cause_lines(number, cause, report, redact)
+        block = _cause_lines(number, cause, report, redact)
+        if color:
+            block[0] = click.style(block[0], fg=COLORS[cause.severity], bold=True)
+        lines += block
     if not causes:
         lines.append("No findings.")
-    lines.append(verdict(report, hidden=len(causes) - len(shown_causes)))
+    last = verdict(report, hidden=len(causes) - len(shown_causes))
+    if color and (report.incomplete or report.errors):
+        last = click.style(last, fg="red" if report.errors else "yellow", bold=True)
+    if color and report.incomplete:
+        lines[0] = click.style(lines[0], fg="yellow", bold=True)
+    lines.append(last)
     return "\n".join(lines)
 
 

@@ -148,7 +148,7 @@ class Verifier:
         ok = True
         for violation in violations:
             severity = violation.rule.severity(self.options.profile)
-            if severity is None:
+            if severity is None or not self.options.judges(violation.rule.id):
                 continue
             finding = Finding(violation.rule.id, severity, violation.message(), violation.path)
             self.report.observations.append(
