@@ -11,7 +11,11 @@ LOCK   := .ci/constraints.txt
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]' 2> $(VENV)/install.err \
+	  || { cat $(VENV)/install.err; exit 1; }
+	@# The build must not warn (a deprecation, a backend notice): fail here, not months later.
+	@if grep -E "Warning|DEPRECATION" $(VENV)/install.err; then \
+	  echo "the install warns (above): fix pyproject.toml" >&2; exit 1; fi
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / ".ci" / "constraints.txt"
 KEY = "wheel-smoke-signing-key-0123"
-BUILD_WARNINGS = re.compile(r"BuildBackendWarning|SetuptoolsDeprecationWarning|is deprecated")
+BUILD_WARNINGS = re.compile(r"Warning|DEPRECATION|is deprecated")
 
 
 def step(name: str) -> None:
