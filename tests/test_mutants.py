@@ -32,8 +32,11 @@ from contracts.signing import QueryForm, sign_headers
 from contracts.verify.forms import unknown_url
 from contracts.verify.learned import unknown_like
 from contracts.verify.scenarios import values_from
+from mockserver import roles
+from mockserver.adapter import AdapterConfig
 from mockserver.mutants import MUTANTS
-from tests.helpers import KEY, gladly
+from mockserver.runner import Running, start, stop
+from tests.helpers import KEY, SHOPIFY, TOKEN, gladly
 
 
 async def error_rules(http, servers) -> set[str]:
@@ -216,7 +219,7 @@ def test_mutants_name_real_rules_and_there_are_enough():
         assert RULES[mutant.rule].severity("sidekick") in ("error", "warning"), mutant.name
 
 
-@pytest.mark.parametrize("name", sorted(MUTANTS))
+@pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if not m.needs))
 async def test_each_mutant_is_caught_under_its_rule(servers, http, name):
     servers.store.settings["mutant"] = name
     found = await error_rules(http, servers)
@@ -252,3 +255,34 @@ def test_mutants_command_lists_every_mutant(lookupkit):
     ).stdout
     assert [line.split()[0] for line in out.splitlines()] == list(MUTANTS)
     assert all(json.dumps(m.rule)[1:-1] in out for m in MUTANTS.values())
+
+
+@pytest.mark.parametrize(("mutant", "caught"), [(None, False), ("basic-password-only", True)])
+async def test_basic_credential_probes_catch_a_password_only_check(store, http, mutant, caught):
+    """The mutants that need Basic credentials, on an adapter configured with them."""
+    assert [n for n, m in MUTANTS.items() if m.needs] == ["basic-password-only"]
+    running = Running()
+    oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
+    config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
+    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
+    store.settings["mutant"] = mutant
+    try:
+        request = {
+            "lookupLevel": "DETAILED",
+            "query": {"externalCustomerId": str(store.known_customers(1)[0]["id"])},
+            "uniqueMatchRequired": True,
+        }
+        found: list[Violation] = []
+        for what, (user, password) in (
+            ("the right credentials", ("gladly", "pw-4x8q")),
+            ("a wrong user and the right password", ("someone", "pw-4x8q")),
+            ("the right user and an empty password", ("gladly", "")),
+        ):
+            status, _ = await gladly(http, url, request, basic_auth=(user, password, ""))
+            if what == "the right credentials":
+                assert status == 200
+            else:
+                found += must_reject(R.BASIC_AUTH, status, what)
+        assert bool(found) is caught, found
+    finally:
+        await stop(running)

@@ -13,10 +13,10 @@ from contracts.rules import RULES
 from contracts.verify.engine import VerifyOptions, run
 from mockserver.mutants import MUTANTS
 from tests.helpers import VERIFY_KEY as KEY
-from tests.helpers import known, set_mutant, verify
+from tests.helpers import known, serving, set_mutant, verify
 
 
-@pytest.mark.parametrize("name", sorted(MUTANTS))
+@pytest.mark.parametrize("name", sorted(n for n, m in MUTANTS.items() if not m.needs))
 def test_every_mutant_fails_verify_under_its_rule(lookupkit, served, tmp_path, name):
     set_mutant(served, name)
     try:
@@ -133,3 +133,19 @@ def test_credentials_never_go_to_another_origin(served):
     assert report.requests
     assert not [s.url for s in report.requests if ":9/" in s.url]
     assert all(s.url.startswith(served["adapter"]) for s in report.requests)
+
+
+def test_verify_catches_the_mutant_that_needs_basic_credentials(lookupkit, tmp_path):
+    args = ["all", "--port", "0", "--db", ":memory:", "--signing-key", KEY, "--customers", "5",
+            "--basic-auth", "gladly:pw-4x8q", "--mutant", "basic-password-only",
+            "--no-rate-limit"]  # fmt: skip
+    with serving(lookupkit, *args) as (_, urls, lines):
+        email = next(line.split()[0] for line in lines if "externalCustomerId" in line)
+        report = tmp_path / "report.json"
+        result, _ = verify(lookupkit, urls["adapter"] + "/", "--signing-key", KEY,
+                           "--basic-auth", "gladly:pw-4x8q", "--known", f"email={email}",
+                           "--max-examples", "3", "--report", f"json:{report}")  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    findings = json.loads(report.read_text())["findings"]
+    wrong_user = [f for f in findings if f["rule"] == "security.basic-auth"]
+    assert any("a wrong user and the right password" in f["scenario"] for f in wrong_user)

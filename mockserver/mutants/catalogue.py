@@ -27,6 +27,7 @@ class Mutant:
     on_invalid: str | None = None  # "crash" | "accept" | "leak"
     lookup: Callable[[dict[str, Any], dict[str, Any]], Answer] | None = None  # (request, answer)
     action: Callable[[str, Any, int, Any], Answer] | None = None  # (method, values, status, body)
+    needs: str = ""  # "basic": shows only on an adapter configured with Basic credentials
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -384,6 +385,13 @@ MUTANTS: dict[str, Mutant] = {
             "actions.foreign-origin",
             "points its action forms at another origin (credentials would follow)",
             alter=_each("actions", _set("formUrl", defects.elsewhere)),
+        ),
+        Mutant(
+            "basic-password-only",
+            "security.basic-auth",
+            "checks the Basic password but not the user name",
+            auth="basic-password-only",
+            needs="basic",
         ),
     )
 }
