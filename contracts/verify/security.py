@@ -88,6 +88,12 @@ def endpoint_probes(v: Verifier, endpoint: Endpoint) -> None:
         if method == "POST":
             sent, received = signed_then_changed(v, body, body=True, url=url)
             probe_rejected(v, rule, f"a body changed after signing to {where}", sent, received)
+        else:  # a GET has no body: its query is what an attacker changes
+            signed, _ = v.send(method, url, key=True)
+            changed = url + ("&" if "?" in url else "?") + "lookupkit-tampered=1"
+            tampered = Sent(method, changed, signed.headers, signed.body)
+            what = f"a query changed after signing to {where}"
+            probe_rejected(v, rule, what, tampered, v.send_as_is(tampered))
         near_miss_probes(v, rule, method, url, body, where=f" to {where}")
     if v.options.basic_auth:
         basic_probes(v, rule, method, url, body, where=f" to {where}")
