@@ -82,7 +82,6 @@ class Transport:
         if request.repeated:
             return self._send_repeated(request)
         started = time.monotonic()
-        deadline = started + self.timeout
         try:
             response = self.session.request(
                 request.method,
@@ -107,16 +106,15 @@ class Transport:
             return Received(
                 None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
             )
-        body, error = self._read_body(response.raw, deadline)
+        received = self._received(response.status_code, response.headers, response.raw, started)
         response.close()
-        return Received(
-            response.status_code,
-            dict(response.headers.items()),
-            body,
-            time.monotonic() - started,
-            error,
-            error is not None,
-        )
+        return received
+
+    def _received(self, status: int, headers: Any, raw: Any, started: float) -> Received:
+        """The answer, its body read within the size cap and the request's deadline."""
+        body, error = self._read_body(raw, started + self.timeout)
+        elapsed = time.monotonic() - started
+        return Received(status, dict(headers.items()), body, elapsed, error, error is not None)
 
     def _read_body(self, raw: Any, deadline: float) -> tuple[bytes, str | None]:
         """The body, or as much as arrived within the size and time bounds, and why it stopped."""
@@ -162,15 +160,7 @@ class Transport:
             return Received(
                 None, elapsed=time.monotonic() - started, error=f"connection failed: {_short(exc)}"
             )
-        body, error = self._read_body(raw, started + self.timeout)
-        return Received(
-            raw.status,
-            dict(raw.headers.items()),
-            body,
-            time.monotonic() - started,
-            error,
-            error is not None,
-        )
+        return self._received(raw.status, raw.headers, raw, started)
 
 
 _KNOWN = (

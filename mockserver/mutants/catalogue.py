@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.mutants import defects
+from mockserver.mutants.defects import Answer
 
 __all__ = ["MUTANTS", "Mutant"]
 
 Alter = Callable[[dict[str, Any], str | None, int], Any]
-Answer = tuple[int, Any] | None  # a new (status, body), or None to keep the adapter's
 
 
 @dataclass(frozen=True)

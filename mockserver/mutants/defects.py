@@ -16,7 +16,7 @@ __all__ = [
     "wildcards_match_everyone",
 ]
 
-Answer = tuple[int, Any] | None
+Answer = tuple[int, Any] | None  # a new (status, body), or None to keep the adapter's
 SOMEONE_ELSE = {
     "externalCustomerId": "1",
     "name": "Someone Else",
