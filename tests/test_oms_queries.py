@@ -3,23 +3,27 @@ the rendered documents would, and BigCommerce's listing is sorted and paged in S
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.oms.magento import render_customer, render_order
-from mockserver.oms.magento_search import (
-    CUSTOMER_FIELDS,
-    ORDER_FIELDS,
-    TEXT_CONDITIONS,
-    _filtered,
-    _pushed,
-)
+from mockserver.oms.magento import render_customer, render_order, render_shipment
+from mockserver.oms.magento_fields import SOURCES
+from mockserver.oms.magento_search import CONDITIONS, parse_search_criteria, store_search
 from mockserver.oms.queries import OrderQuery
 from mockserver.oms.store import Store
 from tests.helpers import REF
+
+RENDER: dict[str, Callable[..., dict[str, Any]]] = {
+    "orders": render_order,
+    "customers": render_customer,
+    "shipments": render_shipment,
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,40 +34,161 @@ def seeded() -> Any:
     store.close()
 
 
-def _values(store: Store, table: str) -> list[str]:
-    docs, _ = store.search_docs(table, [])
-    render = render_order if table == "orders" else render_customer
-    fields = ORDER_FIELDS if table == "orders" else CUSTOMER_FIELDS
-    out = {str(render(d).get(f)) for d in docs[:8] for f in fields}
-    return sorted(out | {"", "%", "%@%", "nobody@example.com", "1,2,3"})
+def _everything(store: Store, table: str) -> list[dict[str, Any]]:
+    """Every entity of ``table`` rendered from the documents, in the store's order."""
+    if table == "shipments":
+        orders, _ = store.search(SOURCES["orders"], [])
+        return [
+            render_shipment(o, i)
+            for (o,) in orders
+            for i, f in enumerate(o.get("fulfillments") or [])
+            if f.get("status") == "success"
+        ]
+    rows, _ = store.search(SOURCES[table], [])
+    return [RENDER[table](doc) for (doc,) in rows]
 
 
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_magento_searches_in_sql_match_filtering_the_rendered_documents(seeded, data):
-    table = data.draw(st.sampled_from(["orders", "customers"]))
-    fields = sorted(ORDER_FIELDS if table == "orders" else CUSTOMER_FIELDS)
-    values = _values(seeded, table)
+# An oracle written from Magento's documented semantics, independently of the SQL: numbers
+# compare as numbers, text as lower-case text, a number ranks before any text.
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$")
+
+
+def _rank(value: Any, numeric: bool) -> tuple[int, float, str]:
+    if numeric and (isinstance(value, int | float) or _NUMBER.match(str(value).strip())):
+        return (0, float(value), "")
+    return (1, 0.0, str(value).lower())
+
+
+def _matches(item: dict[str, Any], field: str, value: str, condition: str, numeric: bool) -> bool:
+    have = item[field]
+    if condition in ("null", "notnull"):
+        return (have is None) == (condition == "null")
+    if have is None:
+        return condition in ("neq", "nlike", "nin")
+    if condition in ("like", "nlike"):
+        pattern = "^" + re.escape(value.lower()).replace("%", ".*").replace("_", ".") + "$"
+        return bool(re.match(pattern, str(have).lower(), re.S)) == (condition == "like")
+    left = _rank(have, numeric)
+    if condition in ("in", "nin", "finset"):
+        hit = left in [_rank(v.strip(), numeric) for v in value.split(",")]
+        return hit == (condition != "nin")
+    right = _rank(value, numeric)
+    return {
+        "eq": left == right,
+        "neq": left != right,
+        "gt": left > right,
+        "gteq": left >= right,
+        "moreq": left >= right,
+        "from": left >= right,
+        "lt": left < right,
+        "lteq": left <= right,
+        "to": left <= right,
+    }[condition]
+
+
+def _expected(items: list[dict[str, Any]], table: str, criteria: dict[str, Any]) -> list[Any]:
+    columns = SOURCES[table].columns
+    found = [
+        i
+        for i in items
+        if all(
+            any(_matches(i, f, v, c, columns[f].numeric) for f, v, c in group)
+            for group in criteria["groups"]
+        )
+    ]
+    for field, direction in reversed(criteria["sort"]):
+        numeric = columns[field].numeric
+        found.sort(
+            key=lambda i: (
+                i[field] is None,
+                _rank(i[field], numeric) if numeric else str(i[field]),
+            ),
+            reverse=direction == "DESC",
+        )
+    return found
+
+
+def _values(items: list[dict[str, Any]], field: str) -> list[str]:
+    out = {str(i[field]) for i in items if i[field] is not None}
+    return sorted(out | {"", "%", "nobody@example.com", "1,2,3", "0", "12.5", "zz"})
+
+
+def _condition(items: list[dict[str, Any]], field: str) -> Any:
+    values = _values(items, field)
     value = st.sampled_from(values) | st.builds(
         lambda v, cut: v[:cut] + "%", st.sampled_from(values), st.integers(0, 6)
     )
-    condition = st.tuples(st.sampled_from(fields), value, st.sampled_from(TEXT_CONDITIONS))
+    return st.tuples(st.just(field), value, st.sampled_from(CONDITIONS))
+
+
+def _answer(store: Store, table: str, criteria: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(store_search(store, table, criteria, RENDER[table]).text or ""))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_magento_searches_in_sql_match_filtering_the_rendered_documents(seeded, data):
+    """Every field of every Magento search, every condition type, sort orders and pages: the
+    SQL the store runs gives exactly what filtering the rendered entities would."""
+    table = data.draw(st.sampled_from(sorted(SOURCES)))
+    fields = sorted(SOURCES[table].columns)
+    items = _everything(seeded, table)
+    condition = st.sampled_from(fields).flatmap(lambda f: _condition(items, f))
     groups = data.draw(st.lists(st.lists(condition, min_size=1, max_size=3), max_size=3))
     sort = data.draw(
         st.lists(st.tuples(st.sampled_from(fields), st.sampled_from(["ASC", "DESC"])), max_size=2)
     )
-    criteria = {"groups": groups, "sort": sort, "size": None, "page": 1}
-    mapping = ORDER_FIELDS if table == "orders" else CUSTOMER_FIELDS
-    pushed, rest = _pushed(groups, mapping)
-    assert rest == []
-    render = render_order if table == "orders" else render_customer
-    everything, _ = seeded.search_docs(table, [])
-    expected = _filtered([render(d) for d in everything], criteria)
-    docs, total = seeded.search_docs(
-        table, pushed, sort=[(mapping[f], d == "DESC") for f, d in sort]
-    )
-    assert [render(d) for d in docs] == expected
-    assert total == len(expected)
+    size = data.draw(st.none() | st.integers(1, 7))
+    page = data.draw(st.integers(1, 3)) if size else 1
+    criteria = {"groups": groups, "sort": sort, "size": size, "page": page}
+    expected = _expected(items, table, criteria)
+    answer = _answer(seeded, table, criteria)
+    shown = expected if size is None else expected[(page - 1) * size : page * size]
+    assert answer["items"] == shown
+    assert answer["total_count"] == len(expected)
+
+
+@pytest.mark.parametrize("table", sorted(SOURCES))
+def test_every_magento_field_finds_each_value_and_sorts_as_shown(seeded, table):
+    """Each field's SQL is the value the rendered entity shows: ``eq`` on every value present
+    finds exactly the entities showing it, and sorting either way matches the rendered order."""
+    items = _everything(seeded, table)
+    assert items
+    assert set(SOURCES[table].columns) <= set(items[0])
+    for field in sorted(SOURCES[table].columns):
+        for value in sorted({str(i[field]) for i in items if i[field] is not None})[:12]:
+            criteria: dict[str, Any] = {"groups": [[(field, value, "eq")]], "sort": []}
+            criteria |= {"size": None, "page": 1}
+            assert _answer(seeded, table, criteria)["items"] == _expected(items, table, criteria), (
+                field,
+                value,
+            )
+        for direction in ("ASC", "DESC"):
+            criteria = {"groups": [], "size": None, "page": 1, "sort": [(field, direction)]}
+            assert _answer(seeded, table, criteria)["items"] == _expected(items, table, criteria), (
+                field,
+                direction,
+            )
+
+
+def test_magento_searches_use_only_sql(seeded):
+    """A search reads no more rows than it answers (the page), whatever it filters on."""
+    query = {
+        "searchCriteria[filter_groups][0][filters][0][field]": "grand_total",
+        "searchCriteria[filter_groups][0][filters][0][value]": "1",
+        "searchCriteria[filter_groups][0][filters][0][condition_type]": "gt",
+        "searchCriteria[pageSize]": "2",
+    }
+    criteria = parse_search_criteria(query)
+    calls: list[str] = []
+    seeded._db.set_trace_callback(calls.append)
+    try:
+        answer = json.loads(store_search(seeded, "orders", criteria, render_order).text or "")
+    finally:
+        seeded._db.set_trace_callback(None)
+    assert len(answer["items"]) == 2
+    assert answer["total_count"] > 2
+    assert any("grand_total" not in c and "total_price" in c and "LIMIT" in c for c in calls)
 
 
 def test_bigcommerce_sorting_and_paging_are_store_queries(seeded):

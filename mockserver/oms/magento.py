@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from mockserver.oms.magento_fields import SIZES, STATE_OF
 from mockserver.oms.magento_search import CriteriaError, parse_search_criteria, store_search
 from mockserver.oms.platforms import (
     CARRIER_CODES,
@@ -30,15 +31,6 @@ __all__ = ["PREFIX", "create_app"]
 
 PREFIX = "/rest"
 NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
-_STATE_OF = {
-    "cancelled": ("canceled", "canceled"),
-    "review": ("payment_review", "fraud"),
-    "shipped": ("complete", "complete"),
-    "partial": ("processing", "processing"),
-    "unpaid": ("pending_payment", "pending_payment"),
-    "open": ("processing", "processing"),
-}
-SIZES = ("S", "M", "L", "XL")
 
 
 def error(status: int, message: str, parameters: Any = None) -> web.Response:
@@ -119,7 +111,7 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
     """A Shopify-shaped order as a Magento sales order."""
     entity = order["order_number"]
     shipped = shipped_quantities(order)
-    state, status = _STATE_OF[lifecycle(order)]
+    state, status = STATE_OF[lifecycle(order)]
     cancelled = bool(order.get("cancelled_at"))
     items = _items(order, entity, shipped, cancelled)
     total = float(amount(order["total_price"]))
@@ -177,42 +169,39 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_shipments(order: dict[str, Any]) -> list[dict[str, Any]]:
-    entity = order["order_number"]
-    return [
-        {
-            "entity_id": f["id"],
-            "increment_id": f"{entity:09d}-{n}",
-            "order_id": entity,
-            "created_at": _time(f["created_at"]),
-            "total_qty": sum(li["quantity"] for li in f["line_items"]),
-            "items": [
-                {
-                    "order_item_id": li["id"],
-                    "product_id": li["product_id"],
-                    "sku": li["sku"],
-                    "name": li["title"],
-                    "qty": li["quantity"],
-                    "price": float(amount(li["price"])),
-                }
-                for li in f["line_items"]
-            ],
-            "tracks": [
-                {
-                    "entity_id": f["id"],
-                    "parent_id": f["id"],
-                    "order_id": entity,
-                    "track_number": f["tracking_number"],
-                    "carrier_code": CARRIER_CODES.get(f["tracking_company"], "custom"),
-                    "title": f["tracking_company"],
-                    "created_at": _time(f["created_at"]),
-                }
-            ],
-            "comments": [],
-        }
-        for n, f in enumerate(order.get("fulfillments") or [], start=1)
-        if f.get("status") == "success"
-    ]
+def render_shipment(order: dict[str, Any], index: int) -> dict[str, Any]:
+    """The order's ``index``-th fulfilment (from 0) as a Magento shipment."""
+    entity, f = order["order_number"], order["fulfillments"][index]
+    return {
+        "entity_id": f["id"],
+        "increment_id": f"{entity:09d}-{index + 1}",
+        "order_id": entity,
+        "created_at": _time(f["created_at"]),
+        "total_qty": sum(li["quantity"] for li in f["line_items"]),
+        "items": [
+            {
+                "order_item_id": li["id"],
+                "product_id": li["product_id"],
+                "sku": li["sku"],
+                "name": li["title"],
+                "qty": li["quantity"],
+                "price": float(amount(li["price"])),
+            }
+            for li in f["line_items"]
+        ],
+        "tracks": [
+            {
+                "entity_id": f["id"],
+                "parent_id": f["id"],
+                "order_id": entity,
+                "track_number": f["tracking_number"],
+                "carrier_code": CARRIER_CODES.get(f["tracking_company"], "custom"),
+                "title": f["tracking_company"],
+                "created_at": _time(f["created_at"]),
+            }
+        ],
+        "comments": [],
+    }
 
 
 def render_customer(c: dict[str, Any]) -> dict[str, Any]:
@@ -252,7 +241,7 @@ def render_customer(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _searching(table: str, render: Callable[[dict[str, Any]], Iterable[dict[str, Any]]]) -> Handler:
+def _searching(table: str, render: Callable[..., dict[str, Any]]) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         criteria = parse_search_criteria(request.query)
         return store_search(request.app[STORE], table, criteria, render)
@@ -311,14 +300,10 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app[STORE] = store
     app[TOKEN] = token
     routes: list[tuple[str, str, Handler]] = [
-        ("GET", "/V1/customers/search", _searching("customers", lambda c: [render_customer(c)])),
-        ("GET", "/V1/orders", _searching("orders", lambda o: [render_order(o)])),
+        ("GET", "/V1/customers/search", _searching("customers", render_customer)),
+        ("GET", "/V1/orders", _searching("orders", render_order)),
         ("GET", "/V1/orders/{id:\\d{1,20}}", get_order),
-        (
-            "GET",
-            "/V1/shipments",
-            _searching("shipments", render_shipments),
-        ),
+        ("GET", "/V1/shipments", _searching("shipments", render_shipment)),
         ("POST", "/V1/integration/admin/token", admin_token),
     ]
     for prefix in ("", "/{store:[a-z][a-z0-9_]{0,31}}"):

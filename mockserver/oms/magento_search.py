@@ -1,41 +1,26 @@
-"""Magento's ``searchCriteria``: parsed, answered by the store where the fields map onto its
-indexed columns, and otherwise narrowed by the store and filtered here, as Magento would."""
+"""Magento's ``searchCriteria``: parsed, checked against the fields Magento can search
+(``magento_fields``), and answered by the store in SQL: filters, sort orders and the page."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
-from mockserver.oms.queries import TextFilter
+from mockserver.oms.magento_fields import SOURCES
+from mockserver.oms.queries import Filter, Source
 from mockserver.oms.store import Store
 
-__all__ = ["CriteriaError", "parse_search_criteria", "store_search"]
+__all__ = ["CONDITIONS", "OPERATORS", "CriteriaError", "parse_search_criteria", "store_search"]
 
-CONDITIONS = (
-    "eq",
-    "neq",
-    "like",
-    "nlike",
-    "in",
-    "nin",
-    "gt",
-    "gteq",
-    "lt",
-    "lteq",
-    "moreq",
-    "null",
-    "notnull",
-    "finset",
-    "from",
-    "to",
-)
 _KEY = re.compile(
-    r"^searchCriteria\[(filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type|conditionType)\]$"
+    r"^searchCriteria\[(filter_groups|filterGroups)\]\[(\d{1,9})\]\[filters\]\[(\d{1,9})\]\[(field|value|condition_type|conditionType)\]$"
 )
-_SORT = re.compile(r"^searchCriteria\[(sort_orders|sortOrders)\]\[(\d+)\]\[(field|direction)\]$")
+_SORT = re.compile(
+    r"^searchCriteria\[(sort_orders|sortOrders)\]\[(\d{1,9})\]\[(field|direction)\]$"
+)
 
 
 class CriteriaError(ValueError):
@@ -44,16 +29,17 @@ class CriteriaError(ValueError):
         super().__init__(message)
 
 
-# Magento's field names for what the store can filter and sort on exactly.
-ORDER_FIELDS = {
-    "entity_id": "number",
-    "increment_id": "number9",
-    "customer_email": "email",
-    "customer_id": "customer_id",
+# Magento's condition types -> the store's filter operators.
+OPERATORS = {
+    **{c: c for c in ("eq", "neq", "like", "nlike", "in", "nin", "null", "notnull", "gt", "lt")},
+    "finset": "in",
+    "gteq": "gteq",
+    "moreq": "gteq",
+    "from": "gteq",
+    "lteq": "lteq",
+    "to": "lteq",
 }
-SHIPMENT_ORDER_FIELDS = {"order_id": "number"}
-CUSTOMER_FIELDS = {"id": "id", "email": "email", "firstname": "first_name", "lastname": "last_name"}
-TEXT_CONDITIONS = ("eq", "neq", "in", "nin", "finset", "like", "nlike", "null", "notnull")
+CONDITIONS = tuple(OPERATORS)
 
 
 def parse_search_criteria(query: Any) -> dict[str, Any]:
@@ -98,56 +84,19 @@ def _positive(value: str, key: str) -> int:
     return int(value)
 
 
-def _matches(item: dict[str, Any], field: str, value: str, condition: str) -> bool:
-    have = item.get(field)
-    if condition == "null":
-        return have is None
-    if condition == "notnull":
-        return have is not None
-    if have is None:
-        return condition in ("neq", "nlike", "nin")
-    text = str(have).lower()
-    wanted = value.lower()
-    if condition in ("like", "nlike"):
-        pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
-        return bool(re.match(pattern, text)) == (condition == "like")
-    if condition in ("in", "nin", "finset"):
-        return (text in [v.strip() for v in wanted.split(",")]) == (condition != "nin")
-    if condition in ("gt", "gteq", "lt", "lteq", "moreq", "from", "to"):
-        left, right = _comparable(have), _comparable(value)
-        if condition in ("gt",):
-            return left > right
-        if condition in ("gteq", "moreq", "from"):
-            return left >= right
-        return left < right if condition == "lt" else left <= right
-    return (text == wanted) == (condition == "eq")
+def _filter(source: Source, table: str, field: str, value: str, condition: str) -> Filter:
+    if field not in source.columns:
+        raise CriteriaError('"%1" is not a field %2 can be filtered on.', field, table)
+    op = OPERATORS[condition]
+    values = tuple(v.strip() for v in value.split(",")) if op in ("in", "nin") else (value,)
+    return Filter(field, op, values)
 
 
-def _comparable(value: Any) -> tuple[int, float, str]:
-    """Numbers compare as numbers, everything else as lower-case text."""
-    try:
-        return (0, float(value), "")
-    except (TypeError, ValueError):
-        return (1, 0.0, str(value).lower())
-
-
-def _filtered(items: Iterable[dict[str, Any]], criteria: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rendered items that pass every group, sorted as asked (stable: ties keep store order)."""
-    found = [
-        i for i in items if all(any(_matches(i, *f) for f in group) for group in criteria["groups"])
-    ]
-    for field, direction in reversed(criteria["sort"]):
-        found.sort(
-            key=lambda i: (i.get(field) is None, str(i.get(field))), reverse=direction == "DESC"
-        )
-    return found
-
-
-def _envelope(chunk: list[dict[str, Any]], total: int, criteria: dict[str, Any]) -> web.Response:
+def _envelope(items: list[dict[str, Any]], total: int, criteria: dict[str, Any]) -> web.Response:
     size, page = criteria["size"], criteria["page"]
     return web.json_response(
         {
-            "items": chunk,
+            "items": items,
             "search_criteria": {
                 "filter_groups": [
                     {"filters": [{"field": f, "value": v, "condition_type": c} for f, v, c in g]}
@@ -161,54 +110,25 @@ def _envelope(chunk: list[dict[str, Any]], total: int, criteria: dict[str, Any])
     )
 
 
-def _pushed(
-    groups: list[list[tuple[str, str, str]]], fields: dict[str, str]
-) -> tuple[list[list[TextFilter]], list[list[tuple[str, str, str]]]]:
-    """Split filter groups into those the store can answer exactly and the rest."""
-    pushed, rest = [], []
-    for group in groups:
-        filters = [
-            TextFilter(fields[f], c if c != "finset" else "in", _text_values(v, c))
-            for f, v, c in group
-            if f in fields and c in TEXT_CONDITIONS
-        ]
-        (pushed.append(filters) if len(filters) == len(group) else rest.append(group))
-    return pushed, rest
-
-
-def _text_values(value: str, condition: str) -> tuple[str, ...]:
-    wanted = value.lower()
-    if condition in ("in", "nin", "finset"):
-        return tuple(v.strip() for v in wanted.split(","))
-    return (wanted,)
-
-
 def store_search(
     store: Store,
     table: str,
     criteria: dict[str, Any],
-    render: Callable[[dict[str, Any]], Iterable[dict[str, Any]]],
+    render: Callable[..., dict[str, Any]],
 ) -> web.Response:
-    """A search the store answers: in SQL (filters, sort, page) where every part maps onto
-    indexed fields, else the store narrows the rows and the rest is filtered here."""
-    fields = {
-        "orders": ORDER_FIELDS,
-        "shipments": SHIPMENT_ORDER_FIELDS,
-        "customers": CUSTOMER_FIELDS,
-    }[table]
-    pushed, rest = _pushed(criteria["groups"], fields)
-    sort_fields = [(fields.get(f), d == "DESC") for f, d in criteria["sort"]]
+    """A search the store answers in SQL (filters, sort and page); ``render`` makes an item of
+    each row the store returns."""
+    source = SOURCES[table]
+    groups = [[_filter(source, table, *f) for f in group] for group in criteria["groups"]]
+    for field, _ in criteria["sort"]:
+        if field not in source.columns:
+            raise CriteriaError('"%1" is not a field %2 can be sorted by.', field, table)
     size, page = criteria["size"], criteria["page"]
-    if not rest and all(f is not None for f, _ in sort_fields) and table != "shipments":
-        docs, total = store.search_docs(
-            table,
-            pushed,
-            sort=[(f, d) for f, d in sort_fields if f is not None],
-            limit=size or -1,
-            offset=(page - 1) * size if size else 0,
-        )
-        return _envelope([item for doc in docs for item in render(doc)], total, criteria)
-    docs, _ = store.search_docs("orders" if table == "shipments" else table, pushed)
-    found = _filtered((item for doc in docs for item in render(doc)), {**criteria, "groups": rest})
-    chunk = found if size is None else found[(page - 1) * size : page * size]
-    return _envelope(chunk, len(found), criteria)
+    rows, total = store.search(
+        source,
+        groups,
+        sort=[(f, d == "DESC") for f, d in criteria["sort"]],
+        limit=size or -1,
+        offset=(page - 1) * size if size else 0,
+    )
+    return _envelope([render(*row) for row in rows], total, criteria)

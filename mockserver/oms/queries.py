@@ -5,20 +5,23 @@ Values always travel as parameters; only the fixed expressions below are ever sp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
-    "CUSTOMER_FIELDS",
+    "FILTER_OPS",
     "LIFECYCLE_SQL",
-    "ORDER_FIELDS",
     "ORDER_SORTS",
+    "Column",
+    "Filter",
     "OrderQuery",
-    "TextFilter",
+    "Source",
     "lifecycle_rank",
-    "text_where",
+    "source_order",
+    "source_where",
     "to_timestamp",
 ]
 
@@ -37,22 +40,6 @@ ORDER_SORTS = {
     "created": "created_ts",
     "updated": "updated_ts",
 }
-# field -> (its value as lower-case text, for filters; its value as the API shows it, for sorting)
-ORDER_FIELDS: dict[str, tuple[str, str]] = {
-    "number": ("CAST(number AS TEXT)", "CAST(number AS TEXT)"),
-    "number9": ("printf('%09d', number)", "printf('%09d', number)"),
-    "email": ("email_lc", "json_extract(doc, '$.email')"),
-    "customer_id": ("CAST(customer_id AS TEXT)", "CAST(customer_id AS TEXT)"),
-}
-CUSTOMER_FIELDS: dict[str, tuple[str, str]] = {
-    "id": ("CAST(id AS TEXT)", "CAST(id AS TEXT)"),
-    "email": ("COALESCE(email_lc, json_extract(doc, '$.email'))", "json_extract(doc, '$.email')"),
-    "first_name": ("first_lc", "json_extract(doc, '$.first_name')"),
-    "last_name": ("last_lc", "json_extract(doc, '$.last_name')"),
-}
-TEXT_OPS = ("eq", "neq", "in", "nin", "like", "nlike", "null", "notnull")
-
-
 ORDER_STATUSES = ("open", "closed", "cancelled", "any")
 FINANCIAL_STATUSES = (
     "authorized",
@@ -161,8 +148,36 @@ def lifecycle_rank(ranks: Mapping[str, int]) -> tuple[str, list[Any]]:
 
 
 @dataclass(frozen=True, slots=True)
-class TextFilter:
-    """``field op values`` over lower-case text: eq, neq, in, nin, like (% and _), nlike, null, notnull.
+class Column:
+    """A searchable field as SQL: ``filter`` is its value as lower-case text or as a number
+    (``numeric``), ``sort`` its value as the API shows it."""
+
+    filter: str
+    sort: str = ""
+    numeric: bool = False
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or self.filter
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Rows a search reads: ``FROM rows WHERE base``, each row giving ``select`` (a JSON
+    document first), ties broken by ``tiebreak``, filtered and sorted by ``columns``."""
+
+    rows: str
+    select: str
+    tiebreak: str
+    columns: Mapping[str, Column]
+    base: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """``field op values``: eq, neq, in, nin, like (% and _), nlike, null, notnull, gt, gteq,
+    lt, lteq. Text compares lower-case; a numeric column compares numbers, and a value that is
+    not a number ranks after every number (so it equals none).
 
     A missing value (NULL) matches only neq, nin, nlike and null, as Magento's filters do.
     """
@@ -172,33 +187,72 @@ class TextFilter:
     values: tuple[str, ...] = ()
 
 
-def _text_clause(expr: str, f: TextFilter) -> tuple[str, list[Any]]:
-    marks = ",".join("?" * len(f.values))
+FILTER_OPS = (
+    "eq",
+    "neq",
+    "in",
+    "nin",
+    "like",
+    "nlike",
+    "null",
+    "notnull",
+    "gt",
+    "gteq",
+    "lt",
+    "lteq",
+)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$")
+
+
+def _operand(value: str, numeric: bool) -> str | float:
+    text = value.strip()
+    return float(text) if numeric and _NUMBER.match(text) else value.lower()
+
+
+def _clause(column: Column, f: Filter) -> tuple[str, list[Any]]:
+    expr = column.filter
+    if f.op in ("like", "nlike"):
+        values: list[Any] = [v.lower() for v in f.values[:1]]
+    else:
+        values = [_operand(v, column.numeric) for v in f.values]
+    marks = ",".join("?" * len(values))
+    compare = {"gt": ">", "gteq": ">=", "lt": "<", "lteq": "<="}
+    if f.op in compare:
+        return f"{expr} {compare[f.op]} ?", values[:1]
     return {
-        "eq": (f"{expr} = ?", list(f.values[:1])),
-        "neq": (f"({expr} IS NULL OR {expr} != ?)", list(f.values[:1])),
-        "in": (f"{expr} IN ({marks})", list(f.values)),
-        "nin": (f"({expr} IS NULL OR {expr} NOT IN ({marks}))", list(f.values)),
-        "like": (f"{expr} LIKE ?", list(f.values[:1])),
-        "nlike": (f"({expr} IS NULL OR {expr} NOT LIKE ?)", list(f.values[:1])),
+        "eq": (f"{expr} = ?", values[:1]),
+        "neq": (f"({expr} IS NULL OR {expr} != ?)", values[:1]),
+        "in": (f"{expr} IN ({marks})", values),
+        "nin": (f"({expr} IS NULL OR {expr} NOT IN ({marks}))", values),
+        "like": (f"{expr} LIKE ?", values[:1]),
+        "nlike": (f"({expr} IS NULL OR {expr} NOT LIKE ?)", values[:1]),
         "null": (f"{expr} IS NULL", []),
         "notnull": (f"{expr} IS NOT NULL", []),
     }[f.op]
 
 
-def text_where(
-    fields: Mapping[str, tuple[str, str]], groups: Sequence[Sequence[TextFilter]]
-) -> tuple[str, list[Any]]:
+def source_where(source: Source, groups: Sequence[Sequence[Filter]]) -> tuple[str, list[Any]]:
     """Groups ANDed, the filters of a group ORed: the SQL condition and its parameters."""
-    clauses: list[str] = []
+    clauses: list[str] = [source.base]
     params: list[Any] = []
     for group in groups:
         parts = []
         for f in group:
-            if f.field not in fields or f.op not in TEXT_OPS:
+            if f.field not in source.columns or f.op not in FILTER_OPS:
                 raise ValueError(f"cannot filter {f.field!r} with {f.op!r}")
-            sql, values = _text_clause(fields[f.field][0], f)
+            sql, values = _clause(source.columns[f.field], f)
             parts.append(sql)
             params += values
         clauses.append("(" + " OR ".join(parts) + ")" if parts else "0")
-    return " AND ".join(clauses) or "1", params
+    return " AND ".join(clauses), params
+
+
+def source_order(source: Source, sort: Sequence[tuple[str, bool]]) -> str:
+    """ORDER BY for (field, descending) pairs: missing values last (first when descending)."""
+    keys = []
+    for name, descending in sort:
+        if name not in source.columns:
+            raise ValueError(f"cannot sort on {name!r}")
+        key, direction = source.columns[name].sort_key, "DESC" if descending else "ASC"
+        keys.append(f"({key} IS NULL) {direction}, {key} {direction}")
+    return ", ".join([*keys, source.tiebreak])

@@ -22,13 +22,13 @@ from contracts.formats import phone_digits
 from generators.dataset import DatasetOptions, records
 from mockserver.harness.state import HarnessState
 from mockserver.oms.queries import (
-    CUSTOMER_FIELDS,
-    ORDER_FIELDS,
     ORDER_SORTS,
+    Filter,
     OrderQuery,
-    TextFilter,
+    Source,
     lifecycle_rank,
-    text_where,
+    source_order,
+    source_where,
     to_timestamp,
 )
 
@@ -83,6 +83,7 @@ class Store(HarnessState):
         self.setting_checks["rateLimit"] = _check_rate_limit
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.create_function("lower_text", 1, _lower_text, deterministic=True)
         self._lock = threading.RLock()
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -340,35 +341,29 @@ class Store(HarnessState):
         rows = self._db.execute(sql, [*params, *key_params, limit, offset])
         return [json.loads(r[0]) for r in rows]
 
-    def search_docs(
+    def search(
         self,
-        table: str,
-        groups: Sequence[Sequence[TextFilter]],
+        source: Source,
+        groups: Sequence[Sequence[Filter]],
         *,
         sort: Sequence[tuple[str, bool]] = (),
         limit: int = -1,
         offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """``orders`` or ``customers`` matching text-filter groups (see ``TextFilter``), with the total.
-
-        ``sort`` is (field, descending) pairs over the same fields; missing values sort last
-        (first when descending), ties by id.
-        """
-        fields = {"orders": ORDER_FIELDS, "customers": CUSTOMER_FIELDS}[table]
-        where, params = text_where(fields, groups)
-        keys = [
-            f"({fields[f][1]} IS NULL) {d}, {fields[f][1]} {d}"
-            for f, d in ((name, "DESC" if desc else "ASC") for name, desc in sort)
-        ]
-        order = ", ".join([*keys, "id ASC"])
-        total = self._db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()[
-            0
-        ]
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """Rows of ``source`` matching filter groups (see ``Filter``), sorted by (field,
+        descending) pairs and paged, with the total: each row its document, then the rest of
+        ``source.select``."""
+        where, params = source_where(source, groups)
+        order = source_order(source, sort)
+        total = self._db.execute(
+            f"SELECT COUNT(*) FROM {source.rows} WHERE {where}", params
+        ).fetchone()[0]
         rows = self._db.execute(
-            f"SELECT doc FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT {source.select} FROM {source.rows} WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [json.loads(r[0]) for r in rows], int(total)
+        return [(json.loads(r[0]), *r[1:]) for r in rows], int(total)
 
     def orders_plan(self, query: OrderQuery) -> str:
         """SQLite's plan for listing ``query``'s orders (to show which index answers it)."""
@@ -411,6 +406,11 @@ class Store(HarnessState):
             list(ids),
         )
         return [json.loads(r[0]) for r in rows]
+
+
+def _lower_text(value: Any) -> Any:
+    """SQL ``lower_text(x)``: Python's lower-casing (SQLite's ``lower`` folds ASCII only)."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _check_rate_limit(value: Any) -> str | None:
