@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,6 +194,10 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
     try:
         report = run(options, progress)
     except Unreachable as exc:
+        if exc.report is not None:  # the reports say why the run could not start
+            _write_reports(
+                exc.report, params["reports"], say=functools.partial(click.echo, err=True)
+            )
         raise InputError(str(exc), "check the URL and that the adapter is running") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -231,7 +236,7 @@ class Progress:
 def _finish(report: Any, params: dict[str, Any]) -> int:
     """Print the summary (to stderr when a report takes stdout), write the reports, and say
     whether the run failed at the --fail-on level."""
-    from contracts.verify.report import summary_table, verdict, write_report
+    from contracts.verify.report import summary_table, verdict
 
     quiet, reports = params["quiet"], params["reports"]
     to_stderr = any(path == "-" for _, path in reports)
@@ -246,16 +251,22 @@ def _finish(report: Any, params: dict[str, Any]) -> int:
         say(f"Stopped early: {report.stopped}.")
     for what in report.skipped if not quiet else []:
         say(f"Not done: {what}.")
-    for kind, path in reports:
-        write_report(report, kind, path)
-        if path != "-" and not quiet:
-            say(f"Wrote the {kind} report to {path}")
+    _write_reports(report, reports, say=(lambda _: None) if quiet else say)
     failed = report.errors > 0 or report.stopped == "interrupted before the end"
     if params["fail_on"] == "warning":
         failed = failed or report.count("warning") > 0
     if params["fail_on"] == "incomplete":
         failed = failed or bool(report.incomplete)
     return 1 if failed else 0
+
+
+def _write_reports(report: Any, reports: list[tuple[str, str]], say: Callable[[str], Any]) -> None:
+    from contracts.verify.report import write_report
+
+    for kind, path in reports:
+        write_report(report, kind, path)
+        if path != "-":
+            say(f"Wrote the {kind} report to {path}")
 
 
 class _Lines(click.types.StringParamType):

@@ -18,7 +18,7 @@ from typing import Any
 from contracts.exchange import Exchange
 from contracts.rules import SEVERITY_ORDER
 from contracts.verify import fuzzing, learned, robustness, scenarios, security
-from contracts.verify.options import Observation, Report, Unreachable, VerifyOptions
+from contracts.verify.options import Observation, OutOfTime, Report, Unreachable, VerifyOptions
 from contracts.verify.verifier import UNKNOWN_ID, Verifier
 
 __all__ = ["PHASES", "Observation", "Report", "Unreachable", "VerifyOptions", "run"]
@@ -40,32 +40,43 @@ def run(
     if options.seed is None:  # always a seed, printed and stored, so any run can be repeated
         options = dataclasses.replace(options, seed=secrets.randbelow(2**31))
     verifier = Verifier(options, progress)
-    started = time.monotonic()
+    report, started = verifier.report, time.monotonic()
+    answers: dict[str, Exchange] = {}
     try:
         progress("checking that the adapter answers")
         refused = scenarios.reachability(verifier)
         if refused:  # one diagnosis instead of hundreds of identical refusals
-            verifier.report.stopped = refused
-            verifier.report.incomplete = refused
-            return verifier.report
-        answers = _scenarios(verifier) if "scenarios" in phases else {}
+            report.stopped = report.incomplete = refused
+            return report
+        if "fuzz" in phases:  # Schemathesis' schema, loaded now so the budget counts it
+            fuzzing.lookup_operation()
+        if "scenarios" in phases:
+            _scenarios(verifier, answers)
         if "probes" in phases:
             _probes(verifier, answers)
-        if "fuzz" in phases and not verifier.out_of_time():
+        if "fuzz" in phases:
             _fuzz(verifier)
-        _say_what_was_not_checked(verifier, phases, answers)
-        if time.monotonic() > verifier.deadline:
-            verifier.report.stopped = f"time budget of {options.time_budget:g} s used up"
-        elif verifier.failures_in_a_row >= 5:
-            verifier.report.stopped = "the adapter stopped answering"
+    except OutOfTime:  # every phase ends here when the budget is spent, mid-request or not
+        pass
+    except Unreachable as exc:
+        report.stopped = report.incomplete = str(exc)
+        exc.report = report
+        raise
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM as the CLI turns it: keep what was found
-        verifier.report.stopped = "interrupted before the end"
-        verifier.report.incomplete = verifier.report.incomplete or "the run was interrupted"
+        report.stopped = "interrupted before the end"
+        report.incomplete = report.incomplete or "the run was interrupted"
     finally:
         if verifier.found_form is not None:
-            verifier.report.query_form = verifier.found_form.value
+            report.query_form = verifier.found_form.value
         verifier.transport.close()
-        verifier.report.duration = time.monotonic() - started
+        report.duration = time.monotonic() - started
+    _say_what_was_not_checked(verifier, phases, answers)
+    if report.stopped:
+        pass  # interrupted
+    elif time.monotonic() > verifier.deadline:
+        report.stopped = f"time budget of {options.time_budget:g} s used up"
+    elif verifier.failures_in_a_row >= 5:
+        report.stopped = "the adapter stopped answering"
     verifier.report.observations.sort(key=lambda o: SEVERITY_ORDER[o.finding.severity])
     return verifier.report
 
@@ -90,8 +101,9 @@ def _say_what_was_not_checked(
         verifier.skip(verifier.report.incomplete)
 
 
-def _scenarios(verifier: Verifier) -> dict[str, Exchange]:
-    """The known customers' lookups and actions, then what their answers teach."""
+def _scenarios(verifier: Verifier, answers: dict[str, Exchange]) -> None:
+    """The known customers' lookups and actions, then what their answers teach (``answers``
+    gets each detailed answer as it comes, so a run out of time keeps those it had)."""
     options, progress = verifier.options, verifier.progress
     progress("looking up the known customers")
     ids = scenarios.known_customers(verifier)
@@ -99,7 +111,7 @@ def _scenarios(verifier: Verifier) -> dict[str, Exchange]:
         progress(
             "no --known customers: cardinality and transaction checks need one (e.g. --known email=...)"
         )
-    answers: dict[str, Exchange] = {}
+    verifier.known_ids = ids
     for customer_id in ids:
         if verifier.out_of_time():
             break
@@ -109,8 +121,6 @@ def _scenarios(verifier: Verifier) -> dict[str, Exchange]:
             answers[customer_id] = exchange
     progress("scenarios learned from the adapter's answers")
     learned.learned(verifier, answers)
-    verifier.known_ids = ids
-    return answers
 
 
 def _probes(verifier: Verifier, answers: dict[str, Exchange]) -> None:

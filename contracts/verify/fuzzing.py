@@ -12,14 +12,11 @@ from contracts.checks import LOOKUP_CHECKS, response_leaks_nothing
 from contracts.errors import ContractViolation
 from contracts.gladly import gladly_json
 from contracts.rules import Violation
+from contracts.verify.options import OutOfTime
 from contracts.verify.transport import Received, Sent
 from contracts.verify.verifier import Verifier
 
 __all__ = ["coverage", "fuzz", "fuzz_one", "schemathesis_schema_check"]
-
-
-class OutOfTime(BaseException):
-    """The budget is spent. A BaseException, so Hypothesis stops instead of shrinking it."""
 
 
 @functools.cache

@@ -22,7 +22,17 @@ QUERY_FORMS = ("auto", "documented", "path-with-query")
 
 
 class Unreachable(Exception):
-    """The adapter did not answer at all; verification cannot start."""
+    """The adapter did not answer at all; verification cannot start. ``report`` says so (its
+    ``stopped`` is the reason), so the reports asked for can still be written."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class OutOfTime(BaseException):
+    """The budget is spent (or the adapter stopped answering): the phase under way ends at once.
+    A BaseException, so Hypothesis stops instead of shrinking it."""
 
 
 @dataclass

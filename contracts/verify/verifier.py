@@ -20,7 +20,7 @@ from contracts.gladly import gladly_request, target_of
 from contracts.probes import query_form_found
 from contracts.rules import Finding, Violation
 from contracts.signing import QueryForm
-from contracts.verify.options import Observation, Report, VerifyOptions
+from contracts.verify.options import Observation, OutOfTime, Report, VerifyOptions
 from contracts.verify.transport import Received, Sent, Transport
 
 __all__ = ["EVIDENCE_LIMIT", "UNKNOWN_ID", "Endpoint", "Verifier", "detailed_request", "excerpt"]
@@ -71,11 +71,20 @@ class Verifier:
     def send_as_is(self, sent: Sent) -> Received:
         """Send a request exactly as built (probes build their own) and keep it for the report.
 
-        No request may outlast the time budget: its timeout is what is left of it (at least 1 s).
+        No request may outlast the time budget: its timeout is at most what is left of it.
+
+        Raises:
+            OutOfTime: the budget is spent or the adapter stopped answering (five failures in a
+                row), before the request; or the budget, not the adapter, cut the request short
+                (an answer we stopped waiting for is not judged).
         """
-        left = self.deadline - time.monotonic()
-        self.transport.timeout = max(1.0, min(self.options.request_timeout, left))
+        if self.out_of_time():
+            raise OutOfTime
+        timeout = min(self.options.request_timeout, self.deadline - time.monotonic())
+        self.transport.timeout = timeout
         received = self.transport.send(sent)
+        if received.error and timeout < self.options.request_timeout and self.out_of_time():
+            raise OutOfTime
         self.report.requests.append(sent)
         self.failures_in_a_row = self.failures_in_a_row + 1 if received.status is None else 0
         return received
