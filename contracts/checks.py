@@ -21,6 +21,7 @@ from contracts import rules as R
 from contracts.actions import check_actions
 from contracts.exchange import NOT_JSON, Exchange
 from contracts.formats import is_e164, is_email, phone_digits
+from contracts.redact import redactor
 from contracts.rules import SEVERITY_ORDER, Finding, Profile, Violation, shown
 from contracts.transactions import TRANSACTION_CHECKS
 
@@ -99,16 +100,16 @@ def response_has_results_array(ex: Exchange) -> Iterator[Violation]:
 
 def response_leaks_nothing(ex: Exchange) -> Iterator[Violation]:
     text = ex.text if ex.text is not None else json.dumps(ex.response, ensure_ascii=False)
-    for secret in ex.secrets:
-        if len(secret) >= 8 and secret in text:
-            yield Violation(
-                R.ERROR_LEAK,
-                "",
-                "no configured secret in the body",
-                "a configured secret (redacted)",
-                "The response contains a secret",
-            )
-            return
+    # In any encoding (an echoed Basic header is base64); short values would match innocent text.
+    if redactor(tuple(s for s in ex.secrets if len(s) >= 8)).found(text):
+        yield Violation(
+            R.ERROR_LEAK,
+            "",
+            "no configured secret in the body",
+            "a configured secret (redacted)",
+            "The response contains a secret",
+        )
+        return
     match = _LEAK_PATTERNS.search(text)
     if match:
         yield Violation(

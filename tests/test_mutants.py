@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -31,6 +32,7 @@ from contracts.rules import RULES, Violation
 from contracts.signing import QueryForm, sign_headers
 from contracts.verify.forms import unknown_url
 from contracts.verify.learned import unknown_like
+from contracts.verify.options import VerifyOptions
 from contracts.verify.scenarios import values_from
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
@@ -260,7 +262,10 @@ def test_mutants_command_lists_every_mutant(lookupkit):
 @pytest.mark.parametrize(("mutant", "caught"), [(None, False), ("basic-password-only", True)])
 async def test_basic_credential_probes_catch_a_password_only_check(store, http, mutant, caught):
     """The mutants that need Basic credentials, on an adapter configured with them."""
-    assert [n for n, m in MUTANTS.items() if m.needs] == ["basic-password-only"]
+    assert sorted(n for n, m in MUTANTS.items() if m.needs) == [
+        "basic-password-only",
+        "echo-credentials",
+    ]
     running = Running()
     oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
     config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
@@ -284,5 +289,35 @@ async def test_basic_credential_probes_catch_a_password_only_check(store, http, 
             else:
                 found += must_reject(R.BASIC_AUTH, status, what)
         assert bool(found) is caught, found
+    finally:
+        await stop(running)
+
+
+@pytest.mark.parametrize(("mutant", "caught"), [(None, False), ("echo-credentials", True)])
+async def test_an_echoed_basic_header_is_a_leak(store, http, mutant, caught):
+    """The credentials come back base64-encoded: the leak check finds them in that encoding."""
+    running = Running()
+    oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
+    config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
+    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
+    store.settings["mutant"] = mutant
+    try:
+        request = {
+            "lookupLevel": "DETAILED",
+            "query": {"externalCustomerId": str(store.known_customers(1)[0]["id"])},
+            "uniqueMatchRequired": True,
+        }
+        status, body = await gladly(http, url, request, basic_auth=("gladly", "pw-4x8q", ""))
+        assert status == 200
+        text = json.dumps(body)
+        if caught:
+            scheme, encoded = body["debug"]["authorization"].split(" ", 1)
+            assert (scheme, base64.b64decode(encoded)) == ("Basic", b"gladly:pw-4x8q")
+        else:
+            assert "debug" not in body
+        secrets = VerifyOptions(url, basic_auth=("gladly", "pw-4x8q")).secrets()
+        exchange = Exchange(body, request=request, status=status, text=text, secrets=secrets)
+        leaks = [v.rule for v in response_leaks_nothing(exchange)]
+        assert (R.ERROR_LEAK in leaks) is caught
     finally:
         await stop(running)

@@ -3,6 +3,7 @@ query-string signing forms: each defect is named under its own rule, at its cata
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.request
 from datetime import UTC, datetime
@@ -135,9 +136,10 @@ def test_credentials_never_go_to_another_origin(served):
     assert all(s.url.startswith(served["adapter"]) for s in report.requests)
 
 
-def test_verify_catches_the_mutant_that_needs_basic_credentials(lookupkit, tmp_path):
+@pytest.mark.parametrize("mutant", sorted(n for n, m in MUTANTS.items() if m.needs == "basic"))
+def test_verify_catches_the_mutants_that_need_basic_credentials(lookupkit, tmp_path, mutant):
     args = ["all", "--port", "0", "--db", ":memory:", "--signing-key", KEY, "--customers", "5",
-            "--basic-auth", "gladly:pw-4x8q", "--mutant", "basic-password-only",
+            "--basic-auth", "gladly:pw-4x8q", "--mutant", mutant,
             "--no-rate-limit"]  # fmt: skip
     with serving(lookupkit, *args) as (_, urls, lines):
         email = next(line.split()[0] for line in lines if "externalCustomerId" in line)
@@ -147,5 +149,9 @@ def test_verify_catches_the_mutant_that_needs_basic_credentials(lookupkit, tmp_p
                            "--max-examples", "3", "--report", f"json:{report}")  # fmt: skip
     assert result.returncode == 1, result.stdout
     findings = json.loads(report.read_text())["findings"]
-    wrong_user = [f for f in findings if f["rule"] == "security.basic-auth"]
-    assert any("a wrong user and the right password" in f["scenario"] for f in wrong_user)
+    caught = [f for f in findings if f["rule"] == MUTANTS[mutant].rule]
+    assert caught, sorted({f["rule"] for f in findings})
+    if mutant == "basic-password-only":
+        assert any("a wrong user and the right password" in f["scenario"] for f in caught)
+    assert "pw-4x8q" not in result.stdout + report.read_text()
+    assert base64.b64encode(b"gladly:pw-4x8q").decode() not in report.read_text()

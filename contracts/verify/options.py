@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contracts.redact import secret_header
 from contracts.rules import Finding, Profile
 from contracts.verify.transport import Received, Sent
 
 __all__ = [
-    "MIN_SECRET",
     "QUERY_FORMS",
     "Observation",
     "Report",
     "Unreachable",
     "VerifyOptions",
-    "secret_header",
 ]
 
-MIN_SECRET = 8
 QUERY_FORMS = ("auto", "documented", "path-with-query")
 
 
@@ -77,9 +75,10 @@ class VerifyOptions:
 
     def secrets(self) -> tuple[str, ...]:
         values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
+        if self.basic_auth and self.basic_auth[1]:  # as an echoed Basic header would carry it
+            values.append(f"{self.basic_auth[0]}:{self.basic_auth[1]}")
         values += [v for k, v in self.headers.items() if secret_header(k)]
-        # Shorter values would match innocent text ("demo" in "lookupkit-demo"); keys should be long anyway.
-        return tuple(v for v in values if len(v) >= MIN_SECRET)
+        return tuple(v for v in values if v)
 
 
 def rule_matches(pattern: str, rule_id: str) -> bool:
@@ -87,13 +86,6 @@ def rule_matches(pattern: str, rule_id: str) -> bool:
     if pattern.endswith((".", "*")):
         return rule_id.startswith(pattern.rstrip("*"))
     return pattern == rule_id
-
-
-def secret_header(name: str) -> bool:
-    lowered = name.lower()
-    return lowered == "authorization" or any(
-        w in lowered for w in ("token", "secret", "key", "password", "auth")
-    )
 
 
 @dataclass

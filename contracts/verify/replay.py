@@ -12,6 +12,8 @@ import click
 from contracts.cli import InputError, user_password
 from contracts.exchange import NOT_JSON
 from contracts.gladly import gladly_request, same_origin
+from contracts.redact import REDACTED, redactor
+from contracts.verify.options import VerifyOptions
 from contracts.verify.transport import Sent, Transport
 
 __all__ = ["replay"]
@@ -69,7 +71,7 @@ def replay(
     custom = {
         k: v
         for k, v in dict(request.get("headers") or {}).items()
-        if k.lower() not in TRANSPORT | SIGNED_ANEW and v != "***"
+        if k.lower() not in TRANSPORT | SIGNED_ANEW and v != REDACTED
     }
     creds = user_password(basic_auth)
     raw, headers = gladly_request(
@@ -97,7 +99,5 @@ def replay(
     parsed = received.json
     pretty = parsed is not NOT_JSON
     text = json.dumps(parsed, indent=2, ensure_ascii=False) if pretty else received.text
-    secrets = [s for s in (signing_key, creds[1] if creds else None) if s]
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    click.echo(text[:20_000])
+    options = VerifyOptions(url, signing_key=signing_key, basic_auth=creds, headers=custom)
+    click.echo(redactor(options.secrets()).text(text[:20_000]))

@@ -18,9 +18,10 @@ from typing import Any
 import click
 
 from contracts.files import atomic_file
+from contracts.redact import REDACTED, Redactor, secret_header
 from contracts.rules import CATALOGUE, PROFILES, RULES
 from contracts.verify.causes import Cause, root_causes
-from contracts.verify.options import Observation, Report, VerifyOptions, secret_header
+from contracts.verify.options import Observation, Report, VerifyOptions
 from contracts.verify.transport import Received, Sent
 
 __all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
@@ -29,29 +30,6 @@ REPORT_SCHEMA = Path(__file__).parent.parent / "spec" / "verify-report.schema.js
 BODY_LIMIT = 16 * 1024
 PER_RULE = 50
 COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
-REDACTED = "***"
-
-
-class Redactor:
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self.secrets = sorted(secrets, key=len, reverse=True)
-
-    def text(self, value: str) -> str:
-        for secret in self.secrets:
-            value = value.replace(secret, REDACTED)
-        return value
-
-    def headers(self, headers: dict[str, str]) -> dict[str, str]:
-        out = {}
-        for name, value in headers.items():
-            if name.lower() == "authorization":
-                scheme = value.split(" ", 1)[0] if " " in value else ""
-                out[name] = f"{scheme} {REDACTED}".strip()
-            elif secret_header(name) and name.lower() != "gladly-authorization":
-                out[name] = REDACTED
-            else:
-                out[name] = self.text(value)
-        return out
 
 
 def _body(raw: bytes, redact: Redactor) -> str:

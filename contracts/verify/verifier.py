@@ -18,6 +18,7 @@ from contracts.checks import LOOKUP_CHECKS
 from contracts.exchange import Exchange
 from contracts.gladly import gladly_request, target_of
 from contracts.probes import query_form_found
+from contracts.redact import redactor
 from contracts.rules import Finding, Violation
 from contracts.signing import QueryForm
 from contracts.verify.options import Observation, OutOfTime, Report, VerifyOptions
@@ -46,6 +47,7 @@ class Verifier:
         self.options = options
         self.report = Report(options)
         self.transport = Transport(timeout=options.request_timeout)
+        self.redact = redactor(options.secrets())
         self.progress = progress
         self.deadline = time.monotonic() + options.time_budget
         self.failures_in_a_row = 0
@@ -159,7 +161,10 @@ class Verifier:
             severity = violation.rule.severity(self.options.profile)
             if severity is None or not self.options.judges(violation.rule.id):
                 continue
-            finding = Finding(violation.rule.id, severity, violation.message(), violation.path)
+            message = self.redact.text(violation.message())  # echoed secrets never kept
+            finding = Finding(
+                violation.rule.id, severity, message, self.redact.text(violation.path)
+            )
             self.report.observations.append(
                 Observation(finding, scenario, excerpt(sent), excerpt(received))
             )

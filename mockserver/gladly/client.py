@@ -14,11 +14,12 @@ from contracts.actions import action_form_is_well_formed, submit_answer_is_docum
 from contracts.checks import evaluate, judge
 from contracts.exchange import NOT_JSON, Exchange
 from contracts.gladly import gladly_request
+from contracts.redact import redactor
 from contracts.rules import Finding
 from contracts.rules import Profile as RuleProfile
 from contracts.signing import QueryForm
 from contracts.verify.options import VerifyOptions
-from contracts.verify.report import Redactor, reproduce
+from contracts.verify.report import reproduce
 from contracts.verify.transport import Sent
 from mockserver.gladly.decisions import Profile
 from mockserver.harness import ApiError
@@ -176,7 +177,7 @@ async def call_adapter(
     except ValueError:
         parsed = NOT_JSON
     findings = _findings(config, kind, body, answer, parsed, profile)
-    redact = Redactor(_secrets(config))
+    redact = redactor(_secrets(config))
     record = {
         "id": len(state.exchanges) + 1,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -198,6 +199,11 @@ async def call_adapter(
     }
     state.exchanges.append(record)
     del state.exchanges[:-MAX_EXCHANGES]
+    if redact.found(answer.text):  # what the page shows is redacted too
+        try:
+            parsed = json.loads(str(record["responseBody"]))
+        except ValueError:
+            parsed = NOT_JSON
     return record | {"parsed": parsed}
 
 

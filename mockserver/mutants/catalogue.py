@@ -28,6 +28,7 @@ class Mutant:
     lookup: Callable[[dict[str, Any], dict[str, Any]], Answer] | None = None  # (request, answer)
     action: Callable[[str, Any, int, Any], Answer] | None = None  # (method, values, status, body)
     needs: str = ""  # "basic": shows only on an adapter configured with Basic credentials
+    echo: bool = False  # puts the request's Authorization header in every JSON answer
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -301,6 +302,13 @@ MUTANTS: dict[str, Mutant] = {
             "robustness.rejects-invalid",
             "answers 200 to malformed requests",
             on_invalid="accept",
+        ),
+        Mutant(
+            "echo-credentials",
+            "security.error-leak",
+            "echoes the request's Authorization header (base64 user:password) in every answer",
+            echo=True,
+            needs="basic",
         ),
         Mutant(
             "leak-traceback",

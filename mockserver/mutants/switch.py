@@ -72,6 +72,8 @@ def _middleware(switch: Switch) -> Middleware:
         response = await guard(request, handler)
         if not isinstance(response, web.Response):
             return response
+        if mutant.echo:
+            return _echo(request, response)
         if request.path.startswith("/actions/"):
             return await _act(mutant, request, response)
         if request.method != "POST" or request.path != "/":
@@ -117,6 +119,17 @@ async def _act(mutant: Mutant, request: web.Request, response: web.Response) -> 
         return response
     replaced = mutant.action(request.method, values, response.status, answer)
     return response if replaced is None else _answer(replaced)
+
+
+def _echo(request: web.Request, response: web.Response) -> web.Response:
+    try:
+        body = json.loads(response.body)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return response
+    if not isinstance(body, dict):
+        return response
+    body["debug"] = {"authorization": request.headers.get("Authorization", "")}
+    return web.json_response(body, status=response.status)
 
 
 def _mishandle(how: str, response: web.Response) -> web.Response:
