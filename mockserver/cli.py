@@ -122,6 +122,15 @@ cli.add_command(replay)
     show_default=True,
     help="Seconds the adapter reuses a detailed answer (0: off).",
 )
+@click.option(
+    "--admin-token",
+    envvar="LOOKUPKIT_ADMIN_TOKEN",
+    metavar="TOKEN",
+    help="What /_mock writes must send as Lookupkit-Admin-Token (default: a new one, printed).",
+)
+@click.option(
+    "--no-admin", is_flag=True, help="Serve no /_mock routes at all (no reset, seed, faults)."
+)
 def serve(
     role: str,
     db: str,
@@ -142,6 +151,8 @@ def serve(
     result_columns: tuple[str, ...],
     cache_ttl: float,
     query_form: str,
+    admin_token: str | None,
+    no_admin: bool,
 ) -> None:
     """Serve the fake OMS, the reference adapter, or both, until Ctrl-C."""
     from mockserver.mutants import MUTANTS
@@ -173,6 +184,8 @@ def serve(
         search_attributes=search_attributes,
         result_columns=result_columns,
         query_form=query_form,
+        admin=not no_admin,
+        admin_token=admin_token or None,
     )
     asyncio.run(serve_until_stopped(options))
 

@@ -14,6 +14,7 @@ from contracts.cli import InputError
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.gladly import GladlyConfig
+from mockserver.harness.admin import TOKEN_HEADER
 from mockserver.oms import Store
 from mockserver.runner import DEFAULT_PORT, Running, start, stop
 
@@ -45,6 +46,8 @@ class ServeOptions:
     search_attributes: tuple[str, ...] = ()
     result_columns: tuple[str, ...] = ()
     query_form: str = "auto"
+    admin: bool = True
+    admin_token: str | None = None  # None: a new random one, printed at start
 
     def port_of(self, offset: int) -> int:
         """'all' puts the roles on consecutive ports (OMS, adapter, Gladly); port 0 picks free ones."""
@@ -55,7 +58,12 @@ def open_store(options: ServeOptions) -> Store:
     """The store, seeded when empty; the adapter alone keeps only its harness state in memory."""
     try:
         path = options.db if options.role != "adapter" else ":memory:"
-        store = Store(path, settings={"rateLimit": options.rate_limit, "mutant": options.mutant})
+        store = Store(
+            path,
+            settings={"rateLimit": options.rate_limit, "mutant": options.mutant},
+            admin=options.admin,
+            admin_token=options.admin_token,
+        )
     except Exception as exc:  # sqlite3 errors name the problem
         raise InputError(
             f"cannot open the database {options.db!r}: {exc}", "pass --db PATH to a writable file"
@@ -151,9 +159,10 @@ def announce(urls: dict[str, str], store: Store, options: ServeOptions) -> None:
         note = "signed requests only" if signed else "no signing key: unsigned requests accepted"
         mutant = f"; mutant {options.mutant}" if options.mutant else ""
         click.echo(f"Adapter        {urls['adapter']}/  ({note}{mutant})")
-    for role in ("oms", "adapter", "gladly"):
+    for role in ("oms", "adapter", "gladly") if options.admin else ():
         if role in urls:
             click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")
+            click.echo(f"  writes need  {TOKEN_HEADER}: {store.admin_token}")
             break
     if "oms" in urls:
         click.echo("Customers to try:")

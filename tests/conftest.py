@@ -19,7 +19,7 @@ from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
-from tests.helpers import KEY, REF, SHOPIFY, TOKEN, VERIFY_KEY, serving
+from tests.helpers import ADMIN_TOKEN, KEY, REF, SHOPIFY, TOKEN, VERIFY_KEY, serving
 
 DATA = Path(__file__).parent / "data"
 
@@ -54,7 +54,7 @@ def lookupkit() -> str:
 @pytest.fixture
 def store() -> Iterator[Store]:
     """A seeded in-memory store; a test fails if a fake saw anything unexpected."""
-    store = Store()
+    store = Store(admin_token=ADMIN_TOKEN)
     store.seed(7, customers=30, reference=REF)
     store.settings["rateLimit"] = False
     yield store
@@ -108,6 +108,8 @@ def served(lookupkit: str) -> Iterator[dict[str, Any]]:
         "2026-11-28",
         "--cache-ttl",
         "0",
+        "--admin-token",
+        ADMIN_TOKEN,
     ]
     with serving(lookupkit, *args) as (_, urls, lines):
         emails = [line.split()[0] for line in lines if "externalCustomerId" in line]

@@ -330,14 +330,25 @@ def serving(
 VERIFY_KEY = "verify-test-signing-key-7f3a"
 
 
-def set_mutant(served: dict[str, Any], name: str | None) -> None:
+ADMIN_TOKEN = "test-admin-token-5b2c"
+ADMIN = {"Lookupkit-Admin-Token": ADMIN_TOKEN}  # what /_mock writes carry
+
+
+def admin_post(base: str, path: str, body: dict[str, Any]) -> Any:
+    """A /_mock write to a served kit (started with ``--admin-token ADMIN_TOKEN``)."""
     request = urllib.request.Request(
-        served["admin"] + "/_mock/settings",
-        data=json.dumps({"mutant": name}).encode(),
+        base + "/_mock" + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **ADMIN},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
+        assert response.status in (200, 201)
+        return json.loads(response.read())
+
+
+def set_mutant(served: dict[str, Any], name: str | None) -> None:
+    admin_post(served["admin"], "/settings", {"mutant": name})
 
 
 def verify(

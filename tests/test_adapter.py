@@ -19,7 +19,7 @@ from generators.dataset import DatasetOptions, records
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.runner import Running, start, stop
-from tests.helpers import KEY, REF, SHOPIFY, TOKEN, gladly
+from tests.helpers import ADMIN, KEY, REF, SHOPIFY, TOKEN, gladly
 
 EXPECTED = {
     r["gladly"]["externalCustomerId"]: r["gladly"]
@@ -356,7 +356,7 @@ async def test_cancelling_a_shipped_order_is_refused_with_406(servers, http):
 
 
 async def add_fault(http, servers, **spec: Any) -> None:
-    async with http.post(servers.oms + "/_mock/faults", json=spec) as response:
+    async with http.post(servers.oms + "/_mock/faults", json=spec, headers=ADMIN) as response:
         assert response.status == 201
 
 

@@ -8,11 +8,9 @@ go to artifacts/screenshots/.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import shutil
 import threading
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mockserver.gladly import GladlyConfig, create_app
 from mockserver.runner import Running, start, stop
-from tests.helpers import all_types_app, all_types_profiles, serving
+from tests.helpers import ADMIN_TOKEN, admin_post, all_types_app, all_types_profiles, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).parent.parent / "artifacts" / "screenshots"
@@ -71,6 +69,8 @@ def stack(lookupkit: str) -> Iterator[dict[str, Any]]:
         "email",
         "--search-attribute",
         "name",
+        "--admin-token",
+        ADMIN_TOKEN,
     ]
     with serving(lookupkit, *args) as (_, _urls, lines):
         text = "\n".join(lines)
@@ -101,13 +101,6 @@ def create_profile(page: Page, base: str, name: str, email: str = "") -> None:
         page.fill("[data-test=profile-form] input[name=emails]", email)
     page.click("[data-test=profile-form] button[type=submit]")
     expect(page.locator("#p-name")).to_have_text(name)
-
-
-def admin(url: str, body: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        url + "/_mock/settings", data=json.dumps(body).encode(), method="POST"
-    )
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 def test_autolink_shows_the_decision_and_the_order_card(page, stack):
@@ -179,7 +172,7 @@ def test_debugger_shows_a_finding_when_the_adapter_runs_a_mutant(page, stack):
     create_profile(page, stack["gladly"], "Mutant Watcher", stack["customers"][3]["email"])
     page.click("[data-test=autolink]")
     expect(page.locator("[data-test=card-ORDER]")).to_be_visible()
-    admin(stack["adapter"], {"mutant": "no-symbol-total"})
+    admin_post(stack["adapter"], "/settings", {"mutant": "no-symbol-total"})
     try:
         page.click("[data-test=refresh]")
         page.click("[data-test=open-debugger]")
@@ -189,7 +182,7 @@ def test_debugger_shows_a_finding_when_the_adapter_runs_a_mutant(page, stack):
         expect(page.locator("[data-test=debugger]")).not_to_contain_text(KEY)
         page.screenshot(path=str(SHOTS / "debugger-finding.png"))
     finally:
-        admin(stack["adapter"], {"mutant": None})
+        admin_post(stack["adapter"], "/settings", {"mutant": None})
 
 
 @pytest.fixture(scope="module")

@@ -159,6 +159,8 @@ async def gladly_url(servers) -> AsyncIterator[str]:
 async def call(
     http: aiohttp.ClientSession, method: str, url: str, body: Any = None
 ) -> tuple[int, Any]:
+    if method == "POST" and body is None:
+        body = {}  # API writes are JSON, empty or not
     async with http.request(method, url, json=body) as response:
         return response.status, await response.json()
 
@@ -389,3 +391,24 @@ async def test_action_urls_on_another_origin_get_no_credentials(servers, http, g
     assert "actions.foreign-origin" in answer["error"]
     _, after = await call(http, "GET", gladly_url + "/api/debugger")
     assert len(after["exchanges"]) == len(before["exchanges"])  # nothing was sent
+
+
+async def test_api_writes_must_be_json_so_no_web_page_can_send_them(gladly_url, http):
+    """A form post or a text/plain fetch from another site is refused before anything runs."""
+    for content_type, data in (
+        ("text/plain", '{"name": "CSRF"}'),
+        ("application/x-www-form-urlencoded", "name=CSRF"),
+    ):
+        async with http.post(
+            gladly_url + "/api/profiles", data=data, headers={"Content-Type": content_type}
+        ) as response:
+            body = await response.json()
+            assert (response.status, body["field"]) == (415, "Content-Type"), body
+    async with http.get(gladly_url + "/api/profiles") as response:
+        assert (await response.json())["profiles"] == []
+    async with http.post(
+        gladly_url + "/api/profiles",
+        data=b"[" * 5000,
+        headers={"Content-Type": "application/json"},
+    ) as response:
+        assert response.status == 400

@@ -38,7 +38,7 @@ from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.mutants import MUTANTS
 from mockserver.runner import Running, start, stop
-from tests.helpers import KEY, SHOPIFY, TOKEN, gladly
+from tests.helpers import ADMIN, KEY, SHOPIFY, TOKEN, gladly
 
 
 async def error_rules(http, servers) -> set[str]:
@@ -232,7 +232,7 @@ async def test_each_mutant_is_caught_under_its_rule(servers, http, name):
 
 async def test_mutant_can_be_switched_through_the_admin_api(servers, http):
     async with http.post(
-        servers.adapter + "/_mock/settings", json={"mutant": "numeric-id"}
+        servers.adapter + "/_mock/settings", json={"mutant": "numeric-id"}, headers=ADMIN
     ) as response:
         assert (await response.json())["settings"]["mutant"] == "numeric-id"
     customer = servers.store.known_customers(1)[0]
@@ -243,7 +243,9 @@ async def test_mutant_can_be_switched_through_the_admin_api(servers, http):
     }
     _, body = await gladly(http, servers.adapter + "/", request)
     assert isinstance(body["results"][0]["externalCustomerId"], int)
-    async with http.post(servers.adapter + "/_mock/settings", json={"mutant": None}) as response:
+    async with http.post(
+        servers.adapter + "/_mock/settings", json={"mutant": None}, headers=ADMIN
+    ) as response:
         assert response.status == 200
     _, body = await gladly(http, servers.adapter + "/", request)
     assert body["results"][0]["externalCustomerId"] == str(customer["id"])

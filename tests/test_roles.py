@@ -14,7 +14,7 @@ from mockserver.adapter.money import money
 from mockserver.gladly import GladlyConfig
 from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
-from tests.helpers import KEY, REF, SHOPIFY, TOKEN, gladly
+from tests.helpers import ADMIN, ADMIN_TOKEN, KEY, REF, SHOPIFY, TOKEN, gladly
 
 LOOKUP = {
     "lookupLevel": "DETAILED",
@@ -49,7 +49,9 @@ async def test_the_adapter_logs_refusals_and_oms_failures_without_secrets(server
     url = servers.adapter + "/"
     assert (await gladly(http, url, LOOKUP, key="wrong-key-Zq81"))[0] == 401
     async with http.post(
-        servers.oms + "/_mock/faults", json={"route": f"{SHOPIFY}/customers/*", "status": 503}
+        servers.oms + "/_mock/faults",
+        json={"route": f"{SHOPIFY}/customers/*", "status": 503},
+        headers=ADMIN,
     ) as response:
         assert response.status == 201
     customer = str(servers.store.known_customers(1)[0]["id"])
@@ -95,7 +97,9 @@ async def test_every_role_mounts_the_harness_and_journals_its_requests(store, ht
         async with http.post(gladly_url + "/api/profiles", json={"name": ""}) as response:
             assert response.status == 400
             assert await response.json() == {"error": "Give the profile a name.", "field": "name"}
-        async with http.post(gladly_url + "/_mock/seed", json={"seed": "x"}) as response:
+        async with http.post(
+            gladly_url + "/_mock/seed", json={"seed": "x"}, headers=ADMIN
+        ) as response:
             assert response.status == 400
             assert await response.json() == {
                 "error": "seed must be an integer (got 'x')",
@@ -108,7 +112,7 @@ async def test_every_role_mounts_the_harness_and_journals_its_requests(store, ht
 
 
 async def test_reset_puts_every_piece_of_state_back(http):
-    store = Store(settings={"rateLimit": False})
+    store = Store(settings={"rateLimit": False}, admin_token=ADMIN_TOKEN)
     store.seed(7, customers=5, reference=REF)
     running = Running()
     oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
@@ -124,20 +128,24 @@ async def test_reset_puts_every_piece_of_state_back(http):
         async with http.post(gladly_url + "/api/profiles", json={"name": "Ana"}) as response:
             assert response.status == 201
         async with http.post(
-            oms + "/_mock/settings", json={"mutant": "wrong-status", "rateLimit": True}
+            oms + "/_mock/settings",
+            json={"mutant": "wrong-status", "rateLimit": True},
+            headers=ADMIN,
         ) as response:
             assert (await response.json())["settings"] == {
                 "rateLimit": True,
                 "mutant": "wrong-status",
             }
-        async with http.post(oms + "/_mock/faults", json={"probability": 0.5}) as response:
+        async with http.post(
+            oms + "/_mock/faults", json={"probability": 0.5}, headers=ADMIN
+        ) as response:
             assert (await response.json())["fault"]["id"] == 1
         service = adapter_app[adapter.ADAPTER]
         assert service.cache
         assert store.requests
         assert store.faults
 
-        async with http.post(adapter_url + "/_mock/reset") as response:
+        async with http.post(adapter_url + "/_mock/reset", json={}, headers=ADMIN) as response:
             assert response.status == 200
         assert store.count_customers() == 0
         assert store.settings == {"rateLimit": False, "mutant": None}
@@ -148,7 +156,9 @@ async def test_reset_puts_every_piece_of_state_back(http):
         assert not service.shopify.images
         async with http.get(gladly_url + "/api/profiles") as response:
             assert (await response.json()) == {"profiles": []}
-        async with http.post(oms + "/_mock/faults", json={"kind": "latency"}) as response:
+        async with http.post(
+            oms + "/_mock/faults", json={"kind": "latency"}, headers=ADMIN
+        ) as response:
             assert (await response.json())["fault"]["id"] == 1  # the sequence starts again
     finally:
         await stop(running)

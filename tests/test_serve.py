@@ -52,7 +52,7 @@ def test_serve_all_answers_persists_and_stops_cleanly(lookupkit, tmp_path):
         "2026-11-28",
     ]
     with serving(lookupkit, *args) as (proc, urls, lines):
-        assert set(urls) == {"oms", "adapter"}
+        assert set(urls) == {"oms", "adapter", "gladly"}
         customers = [line for line in lines if "externalCustomerId" in line]
         assert len(customers) == 5
         customer_id = re.search(r"externalCustomerId (\d+)", customers[0]).group(1)  # type: ignore[union-attr]
@@ -131,3 +131,33 @@ def test_serve_rejects_an_unknown_mutant(lookupkit):
     assert "lookupkit mutants" in result.stderr
     assert result.stderr.count("\n") == 1
     assert time.monotonic() - started < 30
+
+
+def _token(lines: list[str]) -> str:
+    return next(line.split(": ", 1)[1].strip() for line in lines if "Lookupkit-Admin-Token" in line)
+
+
+def test_admin_writes_need_the_printed_token_and_no_admin_serves_none(lookupkit):
+    json_type = {"Content-Type": "application/json"}
+    tokens = []
+    for _ in range(2):
+        with serving(lookupkit, "oms", "--port", "0", "--db", ":memory:") as (_, urls, lines):
+            token = _token(lines)
+            tokens.append(token)
+            assert call(urls["oms"] + "/_mock/reset", "POST", {}, json_type)[0] == 401
+            signed = json_type | {"Lookupkit-Admin-Token": token}
+            assert call(urls["oms"] + "/_mock/reset", "POST", {}, signed) == (200, {"ok": True})
+    assert tokens[0] != tokens[1]  # a new one each run
+    assert len(tokens[0]) >= 20
+    args = ["oms", "--port", "0", "--db", ":memory:", "--admin-token", "chosen-token-1"]
+    with serving(lookupkit, *args) as (_, urls, lines):
+        assert _token(lines) == "chosen-token-1"
+    with serving(lookupkit, "oms", "--port", "0", "--db", ":memory:", "--no-admin") as (
+        _,
+        urls,
+        lines,
+    ):
+        assert not [line for line in lines if "_mock" in line or "Admin-Token" in line]
+        assert call(urls["oms"] + "/_mock/health")[0] == 404
+        status, _ = call(urls["oms"] + "/_mock/reset", "POST", {}, json_type)
+        assert status in (404, 405)

@@ -11,7 +11,7 @@ import pytest
 from mockserver import roles
 from mockserver.oms.store import OrderQuery, Store
 from mockserver.runner import Running, start, stop
-from tests.helpers import REF, SHOPIFY, TOKEN
+from tests.helpers import ADMIN, REF, SHOPIFY, TOKEN
 
 H = {"X-Shopify-Access-Token": TOKEN}
 
@@ -83,7 +83,9 @@ def test_seed_is_deterministic_and_reset_empties():
 
 async def test_admin_reset_seed_journal_and_customers(servers, http):
     async with http.post(
-        servers.oms + "/_mock/seed", json={"seed": 9, "customers": 4, "referenceDate": "2026-01-01"}
+        servers.oms + "/_mock/seed",
+        json={"seed": 9, "customers": 4, "referenceDate": "2026-01-01"},
+        headers=ADMIN,
     ) as r:
         assert (await r.json()) == {"ok": True, "customers": 4}
     async with http.get(servers.oms + "/_mock/customers") as r:
@@ -95,7 +97,7 @@ async def test_admin_reset_seed_journal_and_customers(servers, http):
     assert [(e["method"], e["path"], e["status"]) for e in journal["requests"]] == [
         ("GET", SHOPIFY + "/orders/count.json", 200)
     ]
-    async with http.post(servers.adapter + "/_mock/reset") as r:
+    async with http.post(servers.adapter + "/_mock/reset", json={}, headers=ADMIN) as r:
         assert r.status == 200
     assert servers.store.count_customers() == 0
 
@@ -116,16 +118,19 @@ async def test_admin_reset_seed_journal_and_customers(servers, http):
     ],
 )
 async def test_admin_rejects_bad_input_by_name(servers, http, path, body, field):
-    async with http.post(servers.oms + path, json=body) as r:
+    async with http.post(servers.oms + path, json=body, headers=ADMIN) as r:
         assert r.status == 400
         assert (await r.json())["field"] == field
-    async with http.post(servers.oms + path, data=b"{oops") as r:
+    headers = ADMIN | {"Content-Type": "application/json"}
+    async with http.post(servers.oms + path, data=b"{oops", headers=headers) as r:
         assert r.status == 400
 
 
 async def add_fault(http, servers, **spec) -> None:
     async with http.post(
-        servers.oms + "/_mock/faults", json={"route": SHOPIFY + "/orders/count.json"} | spec
+        servers.oms + "/_mock/faults",
+        json={"route": SHOPIFY + "/orders/count.json"} | spec,
+        headers=ADMIN,
     ) as r:
         assert r.status == 201, await r.text()
 
@@ -197,7 +202,7 @@ async def test_probability_fault_and_clear(servers, http):
     await add_fault(http, servers, kind="status", status=500, probability=0.5)
     statuses = [(await count(http, servers))[0] for _ in range(40)]
     assert 5 < statuses.count(500) < 35
-    async with http.post(servers.oms + "/_mock/faults/clear") as r:
+    async with http.post(servers.oms + "/_mock/faults/clear", json={}, headers=ADMIN) as r:
         assert r.status == 200
     assert {(await count(http, servers))[0] for _ in range(5)} == {200}
 
@@ -224,3 +229,70 @@ async def test_concurrent_writes_do_not_interleave(servers, http):
         )
     )
     assert servers.store.order(order_id)["note"] in notes
+
+
+# -- admin routes no web page can drive ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "data", "status", "field"),
+    [
+        ({"Content-Type": "text/plain"}, '{"mutant": "accept-unsigned"}', 415, "Content-Type"),
+        (
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            "mutant=accept-unsigned",
+            415,
+            "Content-Type",
+        ),
+        ({"Content-Type": "application/json"}, '{"mutant": "accept-unsigned"}', 401, ""),
+        (
+            {"Content-Type": "application/json", "Lookupkit-Admin-Token": "guess"},
+            '{"mutant": "accept-unsigned"}',
+            401,
+            "",
+        ),
+    ],
+)
+async def test_admin_writes_need_json_and_the_run_token(servers, headers, data, status, field):
+    """What a web page could send (a form, text/plain, no token) changes nothing."""
+    async with aiohttp.ClientSession() as bare:  # no token by default, unlike the http fixture
+        for path in ("/_mock/settings", "/_mock/reset", "/_mock/seed", "/_mock/faults"):
+            async with bare.post(servers.adapter + path, data=data, headers=headers) as r:
+                body = await r.json()
+                assert r.status == status, (path, body)
+                assert body["field"] == (field or "Lookupkit-Admin-Token"), body
+        async with bare.get(servers.adapter + "/_mock/settings") as r:  # reads stay open
+            assert (await r.json())["settings"]["mutant"] is None
+    assert servers.store.count_customers() > 0
+    assert servers.store.faults == {}
+
+
+async def test_admin_bodies_are_bounded_and_deep_json_is_a_400(servers, http):
+    headers = ADMIN | {"Content-Type": "application/json"}
+    async with http.post(servers.oms + "/_mock/faults", data=b"[" * 5000, headers=headers) as r:
+        assert (r.status, (await r.json())["error"]) == (400, "body is not valid JSON")
+    async with http.post(
+        servers.oms + "/_mock/faults",
+        data=b" " * (65 * 1024),
+        headers=headers,
+    ) as r:
+        assert r.status == 413
+
+
+async def test_seeding_runs_off_the_event_loop_one_at_a_time(servers, http):
+    """While a large seed runs, every role keeps answering, and a second seed is refused."""
+    seeding = asyncio.create_task(
+        http.post(servers.oms + "/_mock/seed", json={"seed": 3, "customers": 2000}, headers=ADMIN)
+    )
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    async with http.get(servers.adapter + "/_mock/health") as r:
+        assert r.status == 200
+    answered = time.monotonic() - started
+    async with http.post(servers.oms + "/_mock/seed", json={"customers": 1}, headers=ADMIN) as r:
+        second = r.status
+    response = await seeding
+    assert (await response.json())["customers"] == 2000
+    response.release()
+    assert second == 409
+    assert answered < 0.5, answered

@@ -8,6 +8,7 @@ Errors answer with the kit's error body, ``{"error", "field", ...}``.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from contracts.formats import is_e164, is_email
 from contracts.gladly import resolve_url, same_origin
@@ -31,8 +33,8 @@ STATE = web.AppKey("gladly", State)
 
 async def _body(request: web.Request) -> dict[str, Any]:
     try:
-        body = await request.json()
-    except ValueError:
+        body = json.loads(await request.read())
+    except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise ApiError(400, "The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "The body must be a JSON object.")
@@ -355,13 +357,22 @@ async def _session(app: web.Application) -> Any:
     await state.session.close()
 
 
+@web.middleware
+async def json_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every API write is JSON: no web page on another origin can send one (the content type
+    needs a CORS preflight, which is never granted), so none can drive the fake Gladly."""
+    if request.method == "POST" and request.content_type != "application/json":
+        raise ApiError(415, "API writes must be Content-Type: application/json", "Content-Type")
+    return await handler(request)
+
+
 def create_app(config: GladlyConfig) -> web.Application:
     """The fake Gladly: UI at ``/``, JSON API under ``/api`` (see the README for every route).
 
     Its state (profiles, debugger, resolutions) is ``app[STATE]``; ``mockserver.roles`` resets it
     with the rest of the kit.
     """
-    app = web.Application()
+    app = web.Application(middlewares=[json_only], client_max_size=256 * 1024)
     app[STATE] = State(config)
     app.cleanup_ctx.append(_session)
     r = app.router

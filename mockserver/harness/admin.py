@@ -1,32 +1,66 @@
 """The ``/_mock`` admin API every role mounts: health, reset, seed, journal, faults, settings.
 
-Mutations are POST only. Bad input answers 400 with the kit's error body naming the field.
+Mutations are POST only, and each must be ``Content-Type: application/json`` (which no web page
+can send to another origin without a CORS preflight, which is never granted) and carry the run's
+token in ``Lookupkit-Admin-Token``. Bad input answers 4xx with the kit's error body naming the
+field. Seeding runs off the event loop, one at a time, so the roles keep answering meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 from datetime import date
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from mockserver.harness.errors import ApiError, error_response
 from mockserver.harness.faults import fault_spec
 from mockserver.harness.journal import ADMIN, recorder
 from mockserver.harness.state import HarnessState
 
-__all__ = ["HARNESS", "ROLE", "mount"]
+__all__ = ["HARNESS", "ROLE", "TOKEN_HEADER", "mount"]
 
 HARNESS = web.AppKey("harness", HarnessState)
 ROLE = web.AppKey("role", str)
+SEEDING = web.AppKey("seeding", asyncio.Lock)
+TOKEN_HEADER = "Lookupkit-Admin-Token"
 MAX_SEEDED = 100_000
+MAX_BODY = 64 * 1024
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Writes need the JSON content type and the run's admin token; reads are open."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return await handler(request)
+    if request.content_type != "application/json":
+        return error_response(
+            415,
+            "admin writes must be Content-Type: application/json",
+            "Content-Type",
+            got=request.content_type,
+        )
+    token = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogateescape")
+    expected = request.app[HARNESS].admin_token.encode()
+    if not hmac.compare_digest(token, expected):
+        message = f"admin writes need the {TOKEN_HEADER} header that 'lookupkit serve' printed"
+        return error_response(401, message, TOKEN_HEADER)
+    return await handler(request)
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
+    if (request.content_length or 0) > MAX_BODY:
+        raise ApiError(413, f"body larger than {MAX_BODY // 1024} KiB")
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, f"body larger than {MAX_BODY // 1024} KiB")
     try:
-        body = json.loads(await request.read() or b"{}")
-    except ValueError:
+        body = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):
         raise ApiError(400, "body is not valid JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, "body must be a JSON object")
@@ -58,7 +92,14 @@ async def seed(request: web.Request) -> web.Response:
         reference = date.fromisoformat(body["referenceDate"]) if "referenceDate" in body else None
     except (TypeError, ValueError):
         return error_response(400, "referenceDate must be YYYY-MM-DD", "referenceDate")
-    loaded = request.app[HARNESS].seed(number, customers=customers, reference=reference)
+    lock = request.app[SEEDING]
+    if lock.locked():
+        return error_response(409, "a seed is already running; try again when it is done")
+    async with lock:  # in a thread: the event loop (every role) keeps serving meanwhile
+        state = request.app[HARNESS]
+        loaded = await asyncio.to_thread(
+            state.seed, number, customers=customers, reference=reference
+        )
     return web.json_response({"ok": True, "customers": loaded})
 
 
@@ -109,9 +150,10 @@ async def settings(request: web.Request) -> web.Response:
 
 
 def _admin_app(state: HarnessState, role: str) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[guard], client_max_size=MAX_BODY)
     app[HARNESS] = state
     app[ROLE] = role
+    app[SEEDING] = asyncio.Lock()
     app.router.add_get("/health", health)
     app.router.add_post("/reset", reset)
     app.router.add_post("/seed", seed)
@@ -126,11 +168,13 @@ def _admin_app(state: HarnessState, role: str) -> web.Application:
 
 
 def mount(app: web.Application, state: HarnessState, role: str) -> web.Application:
-    """Give a role's app the harness: the journal and faults first, then ``/_mock``.
+    """Give a role's app the harness: the journal and faults first, then ``/_mock`` (unless
+    the state says ``admin=False``).
 
     Example:
         >>> mount(web.Application(), HarnessState(), "oms")
     """
     app.middlewares.insert(0, recorder(state, role))
-    app.add_subapp(ADMIN, _admin_app(state, role))
+    if state.admin:
+        app.add_subapp(ADMIN, _admin_app(state, role))
     return app

@@ -20,6 +20,7 @@ from mockserver.harness.state import HarnessState, RecordedRequest
 __all__ = ["ADMIN", "recorder"]
 
 ADMIN = "/_mock"
+MAX_SHOWN = 2_000
 
 
 def _known_routes(app: web.Application) -> list[str]:
@@ -64,7 +65,7 @@ def recorder(state: HarnessState, role: str) -> Middleware:
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(ADMIN):
+        if state.admin and request.path.startswith(ADMIN):
             return await handler(request)
         started = time.perf_counter()
         try:
@@ -85,9 +86,9 @@ def _journal(
 ) -> None:
     entry = RecordedRequest(
         role,
-        request.method,
-        request.path,
-        request.query_string,
+        request.method[:16],
+        request.path[:MAX_SHOWN],  # the journal is bounded in bytes, not only in entries
+        request.query_string[:MAX_SHOWN],
         status,
         (time.perf_counter() - started) * 1000,
         datetime.now(UTC).isoformat(),

@@ -7,6 +7,7 @@ running kit, and ``reset()`` puts every piece of it back as it was at start-up.
 from __future__ import annotations
 
 import random
+import secrets
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -77,11 +78,23 @@ class HarnessState:
 
     Args:
         settings: the settings at start-up; ``reset()`` returns to them.
+        admin: whether the roles mount ``/_mock`` at all.
+        admin_token: what every ``/_mock`` write must carry in ``Lookupkit-Admin-Token``
+            (default: a new random one, so no web page can guess it).
     """
 
     JOURNAL_SIZE = 10_000
+    UNEXPECTED_SIZE = 1_000
 
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Mapping[str, Any] | None = None,
+        *,
+        admin: bool = True,
+        admin_token: str | None = None,
+    ) -> None:
+        self.admin = admin
+        self.admin_token = admin_token or secrets.token_urlsafe(18)
         self.initial_settings: dict[str, Any] = dict(settings or {})
         self.setting_checks: dict[str, SettingCheck] = {}
         self.on_reset: list[Callable[[], None]] = []
@@ -89,7 +102,7 @@ class HarnessState:
 
     def _reset_harness(self) -> None:
         self.requests: deque[RecordedRequest] = deque(maxlen=self.JOURNAL_SIZE)
-        self.unexpected: list[RecordedRequest] = []
+        self.unexpected: deque[RecordedRequest] = deque(maxlen=self.UNEXPECTED_SIZE)
         self.faults: dict[int, Fault] = {}
         self.settings: dict[str, Any] = dict(self.initial_settings)
         self.chance = random.Random(0)  # probabilistic faults repeat from a reset

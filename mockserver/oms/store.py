@@ -76,10 +76,13 @@ class Store(HarnessState):
 
     Args:
         path: a database file, or ``":memory:"`` (the default) for tests.
+        admin: ``admin`` and ``admin_token``, as ``HarnessState`` takes them.
     """
 
-    def __init__(self, path: str = ":memory:", *, settings: dict[str, Any] | None = None) -> None:
-        super().__init__(DEFAULT_SETTINGS | (settings or {}))
+    def __init__(
+        self, path: str = ":memory:", *, settings: dict[str, Any] | None = None, **admin: Any
+    ) -> None:
+        super().__init__(DEFAULT_SETTINGS | (settings or {}), **admin)
         self.setting_checks["rateLimit"] = _check_rate_limit
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

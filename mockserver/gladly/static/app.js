@@ -22,7 +22,9 @@ function el(tag, attrs = {}, ...children) {
 
 async function api(method, path, body) {
   const response = await fetch(path, {
-    method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: method === "GET" ? {} : { "Content-Type": "application/json" },
+    body: method === "GET" ? undefined : JSON.stringify(body || {}),
   });
   let data = null;
   try { data = await response.json(); } catch { data = null; }
