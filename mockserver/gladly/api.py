@@ -350,6 +350,16 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
 
 
+ASSETS = {"app.js", "app.css"}  # all the page loads; nothing else on disk is served
+
+
+async def asset(request: web.Request) -> web.FileResponse:
+    name = request.match_info["name"]
+    if name not in ASSETS:
+        raise ApiError(404, f"No asset {name[:60]!r}.", "path")
+    return web.FileResponse(STATIC / name)
+
+
 async def _session(app: web.Application) -> Any:
     state = app[STATE]
     state.session = aiohttp.ClientSession()
@@ -377,7 +387,7 @@ def create_app(config: GladlyConfig) -> web.Application:
     app.cleanup_ctx.append(_session)
     r = app.router
     r.add_get("/", index)
-    r.add_static("/static/", STATIC)
+    r.add_get("/static/{name}", asset)
     r.add_get("/api/config", config_view)
     r.add_get("/api/profiles", list_profiles)
     r.add_post("/api/profiles", create_profile)

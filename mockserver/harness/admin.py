@@ -80,8 +80,17 @@ async def reset(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+def _known_keys(body: dict[str, Any], known: Any) -> None:
+    unknown = sorted(set(body) - set(known))
+    if unknown:
+        raise ApiError(
+            400, f"unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}", unknown[0]
+        )
+
+
 async def seed(request: web.Request) -> web.Response:
     body = await _json(request)
+    _known_keys(body, ("seed", "customers", "referenceDate"))
     number, customers = body.get("seed", 0), body.get("customers", 20)
     if not _is_int(number):
         return error_response(400, f"seed must be an integer (got {number!r})", "seed")
@@ -140,6 +149,7 @@ async def settings(request: web.Request) -> web.Response:
     state = request.app[HARNESS]
     if request.method == "POST":
         body = await _json(request)
+        _known_keys(body, state.setting_checks)
         for name, check in state.setting_checks.items():
             if name in body:
                 problem = check(body[name])

@@ -6,7 +6,6 @@ Faithful where clients break: 204 with an empty body for empty v2 lists, RFC-282
 
 from __future__ import annotations
 
-import hmac
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from mockserver.oms.platforms import (
     amount,
     lifecycle,
     parse_time,
+    same_secret,
     shipped_quantities,
 )
 from mockserver.oms.ratelimit import FixedWindow
@@ -90,7 +90,7 @@ async def bigcommerce_middleware(request: web.Request, handler: Handler) -> web.
     config, store = request.app[CONFIG], request.app[STORE]
     fail = v3_error if _is_v3(request) else v2_error
     token = request.headers.get("X-Auth-Token", "")
-    if not hmac.compare_digest(token.encode(), config.token.encode()):
+    if not same_secret(token, config.token):
         return fail(
             401, "Unauthorized: the X-Auth-Token header is missing or not valid for this store"
         )

@@ -8,7 +8,6 @@ Magento's ``{"message", "parameters"}`` errors.
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +22,7 @@ from mockserver.oms.platforms import (
     amount,
     lifecycle,
     parse_time,
+    same_secret,
     shipped_quantities,
 )
 from mockserver.oms.store import STORE, Store
@@ -258,12 +258,10 @@ async def get_order(request: web.Request) -> web.Response:
 async def admin_token(request: web.Request) -> web.Response:
     try:
         body = json.loads(await request.read())
-    except ValueError:
+    except (ValueError, RecursionError):
         return error(400, "Decoding error: the body is not valid JSON.")
     token = request.app[TOKEN]
-    if not isinstance(body, dict) or not hmac.compare_digest(
-        str(body.get("password", "")).encode(), token.encode()
-    ):
+    if not isinstance(body, dict) or not same_secret(str(body.get("password", "")), token):
         return error(
             401,
             "The account sign-in was incorrect or your account is disabled temporarily. "
@@ -280,7 +278,7 @@ async def magento_middleware(request: web.Request, handler: Handler) -> web.Stre
     if not request.path.endswith("/integration/admin/token"):
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else ""
-        if not hmac.compare_digest(token.encode(), request.app[TOKEN].encode()):
+        if not same_secret(token, request.app[TOKEN]):
             return error(
                 401,
                 "The consumer isn't authorized to access %resources.",

@@ -79,7 +79,10 @@ def parse_search_criteria(query: Any) -> dict[str, Any]:
 
 
 def _positive(value: str, key: str) -> int:
-    if not (value.isascii() and value.isdigit()) or int(value) < 1 or int(value) > 10**6:
+    if (
+        not (value.isascii() and value.isdigit() and len(value) <= 7)
+        or not 1 <= int(value) <= 10**6
+    ):
         raise CriteriaError('"%1" must be a positive whole number.', key)
     return int(value)
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["CARRIER_CODES", "LIFECYCLES", "lifecycle", "parse_time", "shipped_quantities"]
+__all__ = [
+    "CARRIER_CODES",
+    "LIFECYCLES",
+    "lifecycle",
+    "parse_time",
+    "same_secret",
+    "shipped_quantities",
+]
 
 LIFECYCLES = ("cancelled", "review", "shipped", "partial", "unpaid", "open")
 CARRIER_CODES = {
@@ -16,6 +24,12 @@ CARRIER_CODES = {
     "USPS": "usps",
     "DHL Express": "dhl",
 }
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """A constant-time compare of a credential as received (a header may hold any bytes,
+    which aiohttp keeps as surrogates) with the configured one."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
 
 
 def parse_time(text: str) -> datetime:

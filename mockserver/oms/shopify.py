@@ -8,7 +8,6 @@ a leaky-bucket rate limit with 429 and ``Retry-After``, and Shopify's error bodi
 from __future__ import annotations
 
 import base64
-import hmac
 import json
 import re
 import uuid
@@ -20,6 +19,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver.oms.params import BadParam, int_list, one_int, timestamp
+from mockserver.oms.platforms import same_secret
 from mockserver.oms.queries import (
     FINANCIAL_STATUSES,
     FULFILLMENT_FILTERS,
@@ -96,7 +96,7 @@ async def shopify_middleware(request: web.Request, handler: Handler) -> web.Stre
         "X-Shopify-API-Version": request.match_info.get("version", ""),
     }
     token = request.headers.get("X-Shopify-Access-Token", "")
-    if not hmac.compare_digest(token.encode(), config.token.encode()):
+    if not same_secret(token, config.token):
         return errors(401, AUTH_ERROR, headers)
     if store.settings.get("rateLimit", True):
         allowed, level, wait = config.bucket.take(token)
