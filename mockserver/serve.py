@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import fcntl
+import os
 import signal
 from dataclasses import dataclass, field
 from datetime import date
+from typing import IO
 
 import click
 
@@ -52,6 +55,34 @@ class ServeOptions:
     def port_of(self, offset: int) -> int:
         """'all' puts the roles on consecutive ports (OMS, adapter, Gladly); port 0 picks free ones."""
         return self.port + offset if self.role == "all" and self.port else self.port
+
+
+def claim(path: str) -> IO[str] | None:
+    """Hold ``PATH.lock`` while serving: a second ``serve`` on the same database would keep its
+    own caches, faults and settings, and one's reset would wipe the other's data, so it refuses
+    to start instead. The lock goes with the process, however it ends (kill -9 too)."""
+    if path == ":memory:":
+        return None
+    try:
+        handle = open(path + ".lock", "a+")  # noqa: SIM115  # held until the process ends
+    except OSError as exc:
+        raise InputError(
+            f"cannot open {path}.lock: {exc.strerror}", "pass --db PATH to a writable file"
+        ) from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "?"
+        handle.close()
+        raise InputError(
+            f"another lookupkit serve (pid {pid}) is using {path}",
+            "stop it, or pass another --db (or --db :memory:)",
+        ) from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
 
 
 def open_store(options: ServeOptions) -> Store:
@@ -113,6 +144,7 @@ async def start_roles(running: Running, store: Store, options: ServeOptions) -> 
 
 async def serve_until_stopped(options: ServeOptions) -> None:
     """Serve until SIGINT or SIGTERM; a port that cannot be had is one line, not a traceback."""
+    lock = claim(options.db if options.role != "adapter" else ":memory:")  # noqa: F841  # held
     store = open_store(options)
     running = Running()
     try:

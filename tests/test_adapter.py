@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import subprocess
@@ -438,3 +439,22 @@ async def test_search_syntax_in_a_value_matches_no_one(servers, http, attribute,
     assert (status, body) == (200, {"results": []})
     auto = {"lookupLevel": "BASIC", "query": {"emails": [value]}, "uniqueMatchRequired": False}
     assert await gladly(http, servers.adapter + "/", auto) == (200, {"results": []})
+
+
+async def test_concurrent_notes_are_all_kept_and_a_replayed_submit_adds_nothing(servers, http):
+    """20 submits at once on one order: every acknowledged note is in the shop (the adapter
+    updates only if unchanged since it read, and retries); the same signed submit sent again
+    (a replay, or Gladly retrying) gets the first answer and writes nothing."""
+    order_id = EXPECTED_ORDER_ID(servers)
+    url = f"{servers.adapter}/actions/add-note?order={order_id}"
+    notes = [f"concurrent note {n:02d}" for n in range(20)]
+    answers = await asyncio.gather(*(gladly(http, url, {"note": note}) for note in notes))
+    acknowledged = [note for note, (status, _) in zip(notes, answers, strict=True) if status == 200]
+    assert len(acknowledged) == 20, [a for a in answers if a[0] != 200]
+    kept = servers.store.order(order_id)["note"]
+    assert all(note in kept for note in acknowledged), kept
+    raw, headers = gladly_request("POST", url, {"note": "sent twice"}, key=KEY)
+    first = await send(http, url, raw, headers)
+    again = await send(http, url, raw, headers)
+    assert (first, again) == (200, 200)
+    assert servers.store.order(order_id)["note"].count("sent twice") == 1

@@ -17,6 +17,7 @@ line; nothing ever answers with a stack trace.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -90,11 +91,20 @@ async def action_form(request: web.Request) -> web.Response:
 
 
 async def action_submit(request: web.Request) -> web.Response:
-    service = request.app[ADAPTER]
-    values = _form_values(await request.read())
-    if request.match_info["action"] == "cancel-order":
-        return web.json_response(await service.cancel(_order_id(request), values))
-    return web.json_response(await service.add_note(_order_id(request), values))
+    """A submit runs once per Gladly-Correlation-Id, path and body: a replay changes nothing."""
+    service, raw = request.app[ADAPTER], await request.read()
+    values = _form_values(raw)
+    correlation = request.headers.get("Gladly-Correlation-Id")
+    key = None
+    if correlation:
+        key = f"{correlation}|{request.path_qs}|{hashlib.sha256(raw).hexdigest()}"
+
+    async def submit() -> dict[str, str]:
+        if request.match_info["action"] == "cancel-order":
+            return await service.cancel(_order_id(request), values)
+        return await service.add_note(_order_id(request), values)
+
+    return web.json_response(await service.once(key, submit))
 
 
 @web.middleware

@@ -7,9 +7,12 @@ caller should be told raises ``Problem`` (the app turns it into ``{"errors": [..
 from __future__ import annotations
 
 import asyncio
+import logging
+import random
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockserver.adapter.config import AdapterConfig
@@ -18,6 +21,8 @@ from mockserver.adapter.mapping import gladly_profile
 from mockserver.adapter.shopify_client import Shopify, is_id
 
 __all__ = ["LookupService", "Problem"]
+
+log = logging.getLogger("lookupkit.adapter")
 
 
 class Problem(Exception):
@@ -29,6 +34,8 @@ class Problem(Exception):
 
 
 GONE = "This order no longer exists in the shop"
+CONFLICT_RETRIES = 30
+REPLAY_WINDOW = 360.0  # seconds: the signature's 5-minute freshness window, and some slack
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -41,6 +48,8 @@ class LookupService:
             config.shopify_url, config.shopify_token, cache_size=config.cache_size
         )
         self.cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.submitted: OrderedDict[str, tuple[float, dict[str, str]]] = OrderedDict()
+        self.submitting: dict[str, asyncio.Future[dict[str, str]]] = {}
 
     def deadline(self) -> float:
         return time.monotonic() + self.config.budget
@@ -62,9 +71,38 @@ class LookupService:
         self.cache.pop(str((order.get("customer") or {}).get("id")), None)
 
     def clear(self) -> None:
-        """Forget every cached answer and image (after the shop's data was replaced)."""
+        """Forget every cached answer, image and submit (after the shop's data was replaced)."""
         self.cache.clear()
+        self.submitted.clear()
         self.shopify.images.clear()
+
+    # -- actions run once -------------------------------------------------------------------------
+
+    async def once(
+        self, key: str | None, run: Callable[[], Awaitable[dict[str, str]]]
+    ) -> dict[str, str]:
+        """Run an action once per ``key`` (the request's correlation id, path and body) for the
+        signature's replay window: a replayed or retried submit gets the first answer, and the
+        shop is written once. Without a key, or after a refusal, it runs again."""
+        if key is None:
+            return await run()
+        now = time.monotonic()
+        while self.submitted and next(iter(self.submitted.values()))[0] < now:
+            self.submitted.popitem(last=False)
+        if key in self.submitted:
+            return self.submitted[key][1]
+        if key in self.submitting:
+            return await asyncio.shield(self.submitting[key])
+        task = asyncio.ensure_future(run())
+        self.submitting[key] = task
+        try:
+            answer = await asyncio.shield(task)
+        finally:
+            self.submitting.pop(key, None)
+        self.submitted[key] = (now + REPLAY_WINDOW, answer)
+        if len(self.submitted) > self.config.cache_size:
+            self.submitted.popitem(last=False)
+        return answer
 
     # -- lookups --------------------------------------------------------------------------------
 
@@ -164,11 +202,24 @@ class LookupService:
             raise Problem(400, "Write the note to add", code="required", attr="note")
         if len(note) > 1000:
             raise Problem(400, "Keep the note under 1000 characters", code="too-long", attr="note")
-        order = await self._order_to_change(order_id)
-        combined = "\n".join(part for part in (order.get("note"), note.strip()) if part)
-        body = {"order": {"id": order["id"], "note": combined}}
-        await self._write("PUT", f"/orders/{order_id}.json", body)
-        return {"message": f"Note added to order {order['name']}", "detail": note.strip()}
+        for attempt in range(CONFLICT_RETRIES):  # append, write only if unchanged: none lost
+            order, etag = await self.shopify.order_and_etag(order_id, self.deadline())
+            if order is None:
+                raise Problem(406, GONE, code="not-found")
+            self.forget(order)
+            combined = "\n".join(part for part in (order.get("note"), note.strip()) if part)
+            body = {"order": {"id": order["id"], "note": combined}}
+            condition = {"If-Match": etag} if etag else None
+            path = f"/orders/{order_id}.json"
+            result = await self.shopify.call(
+                "PUT", path, self.deadline(), body=body, headers=condition
+            )
+            if not (isinstance(result, dict) and result.get("_conflict")):
+                _refused(result)
+                return {"message": f"Note added to order {order['name']}", "detail": note.strip()}
+            log.info("event=oms-conflict path=%s attempt=%d", path, attempt)
+            await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # let the others by
+        raise Problem(409, "The order kept changing; add the note again", code="conflict")
 
     async def _order_to_change(self, order_id: str) -> dict[str, Any]:
         order = await self.shopify.order(order_id, self.deadline())
@@ -178,9 +229,7 @@ class LookupService:
         return order
 
     async def _write(self, method: str, path: str, body: dict[str, Any]) -> None:
-        result = await self.shopify.call(method, path, self.deadline(), body=body)
-        if result is None or "_refused" in result:
-            raise Problem(406, f"The shop refused: {refusal(result)}", code="refused")
+        _refused(await self.shopify.call(method, path, self.deadline(), body=body))
 
 
 SEARCH_SYNTAX = re.compile(r'["*\\:()]')  # Shopify search syntax: quotes, wildcards, fields
@@ -218,3 +267,8 @@ def refusal(result: Any) -> str:
             f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in errors.items()
         )
     return str(errors or "not found")
+
+
+def _refused(result: Any) -> None:
+    if result is None or "_refused" in result:
+        raise Problem(406, f"The shop refused: {refusal(result)}", code="refused")

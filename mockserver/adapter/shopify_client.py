@@ -45,13 +45,31 @@ class Shopify:
         *,
         params: Mapping[str, str] | None = None,
         body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
-        """One API call; a 404 is None. Raises OmsError on anything else that is not 2xx."""
+        """One API call; a 404 is None, a 422 ``{"_refused": errors}``, a 412 (``If-Match``
+        failed) ``{"_conflict": True}``. Raises OmsError on anything else that is not 2xx."""
+        return (
+            await self.fetch(method, path, deadline, params=params, body=body, headers=headers)
+        )[0]
+
+    async def fetch(
+        self,
+        method: str,
+        path: str,
+        deadline: float,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[Any, Mapping[str, str]]:
+        """``call``, and the answer's headers."""
         if self.session is None:
             raise RuntimeError(
                 "the adapter's HTTP client is not started: run the app through an AppRunner"
             )
-        headers = {"X-Shopify-Access-Token": self.token, "Accept": "application/json"}
+        sent = {"X-Shopify-Access-Token": self.token, "Accept": "application/json"}
+        sent |= headers or {}
         for attempt in range(4):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -62,7 +80,7 @@ class Shopify:
                     self.base + path,
                     params=params,
                     json=body,
-                    headers=headers,
+                    headers=sent,
                     timeout=aiohttp.ClientTimeout(total=remaining),
                 ) as response:
                     if response.status == 429:
@@ -75,12 +93,15 @@ class Shopify:
                         await asyncio.sleep(wait)
                         continue
                     if response.status == 404:
-                        return None
+                        return None, response.headers
+                    if response.status == 412:
+                        return {"_conflict": True}, response.headers
                     if response.status == 422:
-                        return {"_refused": (await response.json(content_type=None)).get("errors")}
+                        refused = (await response.json(content_type=None)).get("errors")
+                        return {"_refused": refused}, response.headers
                     if response.status >= 300:
                         raise OmsError(f"the order system answered HTTP {response.status}")
-                    return await response.json(content_type=None)
+                    return await response.json(content_type=None), response.headers
             except TimeoutError:
                 raise OmsError("the order system did not answer in time", 504) from None
             except (aiohttp.ClientError, ValueError) as exc:
@@ -108,10 +129,16 @@ class Shopify:
         return list((found or {}).get("orders", []))
 
     async def order(self, order_id: str, deadline: float) -> dict[str, Any] | None:
+        return (await self.order_and_etag(order_id, deadline))[0]
+
+    async def order_and_etag(
+        self, order_id: str, deadline: float
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """The order and its ETag, when the shop gives one (to update it only if unchanged)."""
         if not is_id(order_id):
-            return None
-        found = await self.call("GET", f"/orders/{order_id}.json", deadline)
-        return found["order"] if found else None
+            return None, None
+        found, headers = await self.fetch("GET", f"/orders/{order_id}.json", deadline)
+        return (found["order"] if found else None), headers.get("ETag")
 
     async def image_urls(self, product_ids: set[int], deadline: float) -> dict[int, str]:
         """Product images, fetched once per product and remembered (they rarely change)."""

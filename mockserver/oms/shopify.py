@@ -27,7 +27,7 @@ from mockserver.oms.queries import (
     OrderQuery,
 )
 from mockserver.oms.ratelimit import LeakyBucket
-from mockserver.oms.store import STORE, Store
+from mockserver.oms.store import STORE, Store, etag_of
 
 __all__ = ["PREFIX", "ShopifyConfig", "create_app"]
 
@@ -295,7 +295,8 @@ async def get_order(request: web.Request) -> web.Response:
     return raw_json(
         f'{{"order":{doc}}}'
         if fields is None
-        else json.dumps({"order": _project(json.loads(doc), fields)})
+        else json.dumps({"order": _project(json.loads(doc), fields)}),
+        {"ETag": etag_of(doc)},  # the kit's extension: PUT honours If-Match with it
     )
 
 
@@ -376,18 +377,29 @@ class _Refusal(Exception):
 
 
 async def update_order(request: web.Request) -> web.Response:
-    order = _order_or_404(request)
+    """``PUT orders/{id}.json``: the change is read, applied and written in one transaction, and
+    with ``If-Match`` (the ETag of a GET; the kit's extension, real Shopify has none) only while
+    the order is unchanged since, else 412: concurrent writers never lose each other's update."""
     try:
         changes = _changes(await _json_body(request))
     except _Refusal as refusal:
         return errors(refusal.status, refusal.detail)
-    if "shipping_address" in changes:
-        changes["shipping_address"] = {
-            **(order.get("shipping_address") or {}),
-            **changes["shipping_address"],
-        }
-    order.update(changes, updated_at=_now_like(order))
-    request.app[STORE].save_order(order)
+    wanted = [t.strip() for t in request.headers.get("If-Match", "").split(",") if t.strip()]
+
+    def change(order: dict[str, Any]) -> None:
+        update = dict(changes)
+        if "shipping_address" in update:
+            update["shipping_address"] = {
+                **(order.get("shipping_address") or {}),
+                **update["shipping_address"],
+            }
+        order.update(update, updated_at=_now_like(order))
+
+    order, changed = request.app[STORE].change_order(_id(request), change, if_match=wanted)
+    if order is None:
+        return errors(404, "Not Found")
+    if not changed:
+        return errors(412, "the order changed since it was read (If-Match)")
     return web.json_response({"order": order})
 
 

@@ -8,10 +8,11 @@ parse, call and answer. Writes run in transactions, so a failed write leaves the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,7 +33,7 @@ from mockserver.oms.queries import (
     to_timestamp,
 )
 
-__all__ = ["STORE", "OrderQuery", "Store", "to_timestamp"]
+__all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 
 DEFAULT_SETTINGS: dict[str, Any] = {"rateLimit": True, "mutant": None}
 
@@ -397,6 +398,28 @@ class Store(HarnessState):
         with self.transaction() as db:
             self._put_order(db, order)
 
+    def change_order(
+        self,
+        order_id: int,
+        change: Callable[[dict[str, Any]], None],
+        *,
+        if_match: Sequence[str] = (),
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """Read, change and write one order in one transaction, so no concurrent write is lost
+        (from another process either). With ``if_match`` (ETags, or ``*``), only while the order
+        still has one of them. Returns (the order, True) when changed, (the order as it is,
+        False) on a mismatch, (None, False) when there is no such order."""
+        with self.transaction() as db:
+            row = db.execute("SELECT doc FROM orders WHERE id = ?", (order_id,)).fetchone()
+            if row is None:
+                return None, False
+            order = json.loads(row[0])
+            if if_match and "*" not in if_match and etag_of(row[0]) not in if_match:
+                return order, False
+            change(order)
+            self._put_order(db, order)
+            return order, True
+
     def product(self, product_id: int) -> dict[str, Any] | None:
         row = self._db.execute("SELECT doc FROM products WHERE id = ?", (product_id,)).fetchone()
         return json.loads(row[0]) if row else None
@@ -409,6 +432,11 @@ class Store(HarnessState):
             list(ids),
         )
         return [json.loads(r[0]) for r in rows]
+
+
+def etag_of(doc: str) -> str:
+    """The entity tag of a stored document: it changes whenever any byte of it does."""
+    return '"' + hashlib.sha1(doc.encode()).hexdigest()[:20] + '"'
 
 
 def _lower_text(value: Any) -> Any:
