@@ -412,3 +412,23 @@ async def test_api_writes_must_be_json_so_no_web_page_can_send_them(gladly_url, 
         headers={"Content-Type": "application/json"},
     ) as response:
         assert response.status == 400
+
+
+async def test_profiles_are_capped(servers, http):
+    """However many profiles a client posts, memory stays bounded: past the cap, a 409."""
+    from mockserver.gladly.api import MAX_PROFILES, STATE
+
+    app = create_app(GladlyConfig(servers.adapter + "/", signing_key=KEY))
+    running = Running()
+    url = await start(running, "gladly", app)
+    try:
+        for _ in range(3):
+            assert (await call(http, "POST", url + "/api/profiles", {"name": "A"}))[0] == 201
+        profiles = app[STATE].profiles
+        first = next(iter(profiles.values()))
+        profiles.update({f"filler-{n}": first for n in range(MAX_PROFILES - len(profiles))})
+        status, body = await call(http, "POST", url + "/api/profiles", {"name": "One too many"})
+        assert (status, len(profiles)) == (409, MAX_PROFILES)
+        assert "at most" in body["error"]
+    finally:
+        await stop(running)

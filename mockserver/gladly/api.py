@@ -29,6 +29,7 @@ __all__ = ["STATE", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 STATE = web.AppKey("gladly", State)
+MAX_PROFILES = 10_000  # memory stays bounded whatever a client posts
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -77,7 +78,10 @@ async def create_profile(request: web.Request) -> web.Response:
     profile = Profile(
         secrets.token_urlsafe(16)[:22], name.strip(), emails, phones, dict(attributes)
     )
-    request.app[STATE].profiles[profile.id] = profile
+    profiles = request.app[STATE].profiles
+    if len(profiles) >= MAX_PROFILES:
+        raise ApiError(409, f"The fake Gladly keeps at most {MAX_PROFILES} profiles; reset it.")
+    profiles[profile.id] = profile
     return web.json_response(profile.as_dict(), status=201)
 
 
