@@ -8,6 +8,7 @@ go to artifacts/screenshots/.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shutil
 import threading
@@ -20,7 +21,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mockserver.gladly import GladlyConfig, create_app
 from mockserver.runner import Running, start, stop
-from tests.helpers import ADMIN_TOKEN, admin_post, all_types_app, all_types_profiles, serving
+from tests.helpers import (
+    ADMIN_TOKEN,
+    admin_post,
+    all_types_app,
+    all_types_profiles,
+    serving,
+    verify,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).parent.parent / "artifacts" / "screenshots"
@@ -262,3 +270,61 @@ def test_adapter_down_is_explained_in_the_page(page, browser):
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+def test_html_reports_read_well_clean_and_with_over_100_findings(
+    browser, stack, lookupkit, tmp_path
+):
+    """The conforming adapter and a mutant with 200 findings, in Chromium at 1280 px: summary
+    with working links, "5 of N shown", collapsible examples, a copy button that copies, no
+    request leaving the file, no script but the page's own. Screenshots go to artifacts."""
+    email = stack["customers"][0]["email"]
+    try:
+        for name, mutant in (("conforming", None), ("wrong-status", "wrong-status")):
+            admin_post(stack["adapter"], "/settings", {"mutant": mutant})
+            html_path, json_path = tmp_path / f"{name}.html", tmp_path / f"{name}.json"
+            result, _ = verify(
+                lookupkit, stack["adapter"] + "/", "--signing-key", KEY, "--known",
+                f"email={email}", "--max-examples", "30", "--report", f"html:{html_path}",
+                "--report", f"json:{json_path}",
+            )  # fmt: skip
+            document = json.loads(json_path.read_text())
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems: list[str] = []
+
+            def note(message: Any, problems: list[str] = problems) -> None:
+                if message.type == "error":
+                    problems.append(message.text)
+
+            def outside(request: Any, problems: list[str] = problems) -> None:
+                if not request.url.startswith("file:"):
+                    problems.append(request.url)
+
+            page.on("console", note)
+            page.on("request", outside)
+            page.goto(html_path.as_uri())
+            page.screenshot(path=str(SHOTS / f"report-{name}.png"), full_page=True)
+            header = page.locator("header .verdict").inner_text()
+            assert f"seed {document['run']['seed']}" in header
+            if mutant is None:
+                assert result.returncode == 0, result.stdout
+                assert "0 error(s), 0 warning(s)" in header
+                assert page.locator(".sev.error, .sev.warning").count() == 0
+                expect(page.locator("#run")).to_be_visible()
+            else:
+                counts = document["run"]["ruleCounts"]
+                assert sum(counts.values()) > 100, counts
+                page.click("#summary ~ table a[href='#cause-1']")
+                assert page.evaluate("location.hash") == "#cause-1"
+                section = page.locator("section[id='rule-envelope.http-status']")
+                expect(section).to_contain_text(f"5 of {counts['envelope.http-status']} shown")
+                assert section.locator("details").count() == 5
+                assert section.locator("details[open]").count() == 1
+                button = page.locator("button[data-copy]").first
+                button.click()
+                expect(button).to_have_text("Copied")
+            assert page.locator("script").count() == 1
+            assert problems == []
+            page.close()
+    finally:
+        admin_post(stack["adapter"], "/settings", {"mutant": None})

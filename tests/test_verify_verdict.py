@@ -185,3 +185,37 @@ def test_the_time_budget_holds_within_ten_percent(lookupkit, served, tmp_path):
     assert document["run"]["durationSeconds"] <= 8 * 1.1, document["run"]
     assert "time budget of 8 s used up" in document["run"]["stopped"]
     assert result.returncode in (0, 1)
+
+
+def test_a_terminal_gets_a_progress_bar_of_the_budget(lookupkit, served):
+    """On a terminal (a pseudo-terminal here) the budget is a bar redrawn in place."""
+    import pty
+    import re
+    import select
+    import time
+
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [lookupkit, "verify", served["adapter"], "--signing-key", KEY, "--max-examples", "3",
+         "--time-budget", "30", "--color", "never"],
+        stdout=subprocess.DEVNULL, stderr=secondary, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    os.close(secondary)
+    seen, deadline = b"", time.monotonic() + 90
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([primary], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the other side closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    proc.wait(30)
+    os.close(primary)
+    text = seen.decode("utf-8", "replace")
+    assert re.search(r"\r\x1b\[K  \[#*-*\] \d+ s of 30 s  ", text), text[-500:]
+    assert "security probes" in text  # the phases, as lines above the bar

@@ -52,6 +52,8 @@ def _reserialising(report: Report) -> Cause | None:
         for o in report.observations
         if o.finding.rule == R.ACCEPTS_VARIANTS.id
         and ("escapes" in o.scenario or "reordered" in o.scenario)
+        and o.received is not None
+        and o.received.status in (401, 403)  # refused, not merely a wrong status (201)
     ]
     if not refused_variants:
         return None

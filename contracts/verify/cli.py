@@ -189,7 +189,7 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         rules=tuple(params["rules"]),
         skip_rules=tuple(params["skip_rules"]),
     )
-    progress = Progress(quiet=params["quiet"])
+    progress = Progress(quiet=params["quiet"], budget=options.time_budget)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C
     try:
         report = run(options, progress)
@@ -210,33 +210,63 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 class Progress:
-    """Phase lines on a terminal; off a terminal (CI), a line every 10 s so a run is never silent."""
+    """On a terminal, a bar of the time budget redrawn in place with the phase under way (phase
+    changes stay as lines above it); off a terminal (CI), a line every 10 s so a run is never
+    silent."""
 
-    def __init__(self, *, quiet: bool, every: float = 10.0) -> None:
+    WIDTH = 24
+
+    def __init__(self, *, quiet: bool, budget: float = 0.0, every: float = 10.0) -> None:
         self.quiet, self.interactive = quiet, sys.stderr.isatty()
-        self.started, self.phase = time.monotonic(), "starting"
+        self.started, self.phase, self.budget = time.monotonic(), "starting", budget
         self.done = threading.Event()
-        if not quiet and not self.interactive:
-            threading.Thread(target=self._tick, args=(every,), daemon=True).start()
+        self.lock = threading.Lock()
+        if not quiet:
+            tick = 0.5 if self.interactive and budget > 0 else every
+            threading.Thread(target=self._tick, args=(tick,), daemon=True).start()
 
     def __call__(self, message: str) -> None:
         self.phase = message
         loud = message.startswith(("no --known", "the adapter refuses"))
         if not self.quiet and (self.interactive or loud):
-            click.echo(f"  {message}", err=True)
+            with self.lock:
+                click.echo(f"\r\033[K  {message}" if self.interactive else f"  {message}", err=True)
+                self._bar()
+
+    def bar(self) -> str:
+        elapsed = time.monotonic() - self.started
+        filled = min(self.WIDTH, int(self.WIDTH * elapsed / self.budget)) if self.budget else 0
+        line = (
+            f"  [{'#' * filled}{'-' * (self.WIDTH - filled)}] {elapsed:.0f} s of {self.budget:g} s"
+        )
+        return f"{line}  {self.phase}"[:120]
+
+    def _bar(self) -> None:
+        if self.interactive and self.budget > 0 and not self.done.is_set():
+            click.echo(f"\r\033[K{self.bar()}", err=True, nl=False)
 
     def _tick(self, every: float) -> None:
         while not self.done.wait(every):
-            click.echo(f"  [{time.monotonic() - self.started:.0f} s] {self.phase}", err=True)
+            with self.lock:
+                if self.interactive:
+                    self._bar()
+                else:
+                    click.echo(
+                        f"  [{time.monotonic() - self.started:.0f} s] {self.phase}", err=True
+                    )
 
     def stop(self) -> None:
         self.done.set()
+        if self.interactive and not self.quiet and self.budget > 0:
+            with self.lock:
+                click.echo("\r\033[K", err=True, nl=False)  # the summary takes the bar's place
 
 
 def _finish(report: Any, params: dict[str, Any]) -> int:
     """Print the summary (to stderr when a report takes stdout), write the reports, and say
     whether the run failed at the --fail-on level."""
-    from contracts.verify.report import summary_table, verdict
+    from contracts.verify.report import summary_table
+    from contracts.verify.verdict import verdict
 
     quiet, reports = params["quiet"], params["reports"]
     to_stderr = any(path == "-" for _, path in reports)

@@ -19,8 +19,8 @@ from contracts.rules import Finding
 from contracts.rules import Profile as RuleProfile
 from contracts.signing import QueryForm
 from contracts.verify.options import VerifyOptions
-from contracts.verify.report import reproduce
 from contracts.verify.transport import Sent
+from contracts.verify.verdict import reproduce
 from mockserver.gladly.decisions import Profile
 from mockserver.harness import ApiError
 
