@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -261,65 +262,62 @@ def test_mutants_command_lists_every_mutant(lookupkit):
     assert all(json.dumps(m.rule)[1:-1] in out for m in MUTANTS.values())
 
 
+@pytest.fixture
+async def basic_adapter(store) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """The reference adapter configured with Basic credentials gladly:pw-4x8q (for the mutants
+    that need them), and a detailed lookup it answers."""
+    running = Running()
+    oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
+    config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
+    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
+    request = {
+        "lookupLevel": "DETAILED",
+        "query": {"externalCustomerId": str(store.known_customers(1)[0]["id"])},
+        "uniqueMatchRequired": True,
+    }
+    yield url, request
+    await stop(running)
+
+
 @pytest.mark.parametrize(("mutant", "caught"), [(None, False), ("basic-password-only", True)])
-async def test_basic_credential_probes_catch_a_password_only_check(store, http, mutant, caught):
+async def test_basic_credential_probes_catch_a_password_only_check(
+    store, http, basic_adapter, mutant, caught
+):
     """The mutants that need Basic credentials, on an adapter configured with them."""
     assert sorted(n for n, m in MUTANTS.items() if m.needs) == [
         "basic-password-only",
         "echo-credentials",
     ]
-    running = Running()
-    oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
-    config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
-    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
+    url, request = basic_adapter
     store.settings["mutant"] = mutant
-    try:
-        request = {
-            "lookupLevel": "DETAILED",
-            "query": {"externalCustomerId": str(store.known_customers(1)[0]["id"])},
-            "uniqueMatchRequired": True,
-        }
-        found: list[Violation] = []
-        for what, (user, password) in (
-            ("the right credentials", ("gladly", "pw-4x8q")),
-            ("a wrong user and the right password", ("someone", "pw-4x8q")),
-            ("the right user and an empty password", ("gladly", "")),
-        ):
-            status, _ = await gladly(http, url, request, basic_auth=(user, password, ""))
-            if what == "the right credentials":
-                assert status == 200
-            else:
-                found += must_reject(R.BASIC_AUTH, status, what)
-        assert bool(found) is caught, found
-    finally:
-        await stop(running)
+    found: list[Violation] = []
+    for what, (user, password) in (
+        ("the right credentials", ("gladly", "pw-4x8q")),
+        ("a wrong user and the right password", ("someone", "pw-4x8q")),
+        ("the right user and an empty password", ("gladly", "")),
+    ):
+        status, _ = await gladly(http, url, request, basic_auth=(user, password, ""))
+        if what == "the right credentials":
+            assert status == 200
+        else:
+            found += must_reject(R.BASIC_AUTH, status, what)
+    assert bool(found) is caught, found
 
 
 @pytest.mark.parametrize(("mutant", "caught"), [(None, False), ("echo-credentials", True)])
-async def test_an_echoed_basic_header_is_a_leak(store, http, mutant, caught):
+async def test_an_echoed_basic_header_is_a_leak(store, http, basic_adapter, mutant, caught):
     """The credentials come back base64-encoded: the leak check finds them in that encoding."""
-    running = Running()
-    oms = await start(running, "oms", roles.oms_app(store, token=TOKEN))
-    config = AdapterConfig(oms + SHOPIFY, TOKEN, signing_key=KEY, basic_auth=("gladly", "pw-4x8q"))
-    url = await start(running, "adapter", roles.adapter_app(store, config)) + "/"
+    url, request = basic_adapter
     store.settings["mutant"] = mutant
-    try:
-        request = {
-            "lookupLevel": "DETAILED",
-            "query": {"externalCustomerId": str(store.known_customers(1)[0]["id"])},
-            "uniqueMatchRequired": True,
-        }
-        status, body = await gladly(http, url, request, basic_auth=("gladly", "pw-4x8q", ""))
-        assert status == 200
-        text = json.dumps(body)
-        if caught:
-            scheme, encoded = body["debug"]["authorization"].split(" ", 1)
-            assert (scheme, base64.b64decode(encoded)) == ("Basic", b"gladly:pw-4x8q")
-        else:
-            assert "debug" not in body
-        secrets = VerifyOptions(url, basic_auth=("gladly", "pw-4x8q")).secrets()
-        exchange = Exchange(body, request=request, status=status, text=text, secrets=secrets)
-        leaks = [v.rule for v in response_leaks_nothing(exchange)]
-        assert (R.ERROR_LEAK in leaks) is caught
-    finally:
-        await stop(running)
+    status, body = await gladly(http, url, request, basic_auth=("gladly", "pw-4x8q", ""))
+    assert status == 200
+    text = json.dumps(body)
+    if caught:
+        scheme, encoded = body["debug"]["authorization"].split(" ", 1)
+        assert (scheme, base64.b64decode(encoded)) == ("Basic", b"gladly:pw-4x8q")
+    else:
+        assert "debug" not in body
+    secrets = VerifyOptions(url, basic_auth=("gladly", "pw-4x8q")).secrets()
+    exchange = Exchange(body, request=request, status=status, text=text, secrets=secrets)
+    leaks = [v.rule for v in response_leaks_nothing(exchange)]
+    assert (R.ERROR_LEAK in leaks) is caught

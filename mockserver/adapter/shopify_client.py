@@ -37,21 +37,11 @@ class Shopify:
         self.session: aiohttp.ClientSession | None = None  # opened when the app starts
         self.images: OrderedDict[int, str] = OrderedDict()
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        deadline: float,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        """One API call; a 404 is None, a 422 ``{"_refused": errors}``, a 412 (``If-Match``
-        failed) ``{"_conflict": True}``. Raises OmsError on anything else that is not 2xx."""
-        return (
-            await self.fetch(method, path, deadline, params=params, body=body, headers=headers)
-        )[0]
+    async def call(self, method: str, path: str, deadline: float, **options: Any) -> Any:
+        """One API call (``options`` as ``fetch`` takes them); a 404 is None, a 422
+        ``{"_refused": errors}``, a 412 (``If-Match`` failed) ``{"_conflict": True}``. Raises
+        OmsError on anything else that is not 2xx."""
+        return (await self.fetch(method, path, deadline, **options))[0]
 
     async def fetch(
         self,
