@@ -216,3 +216,54 @@ def test_order_lookups_by_customer_and_email_use_an_index(seeded):
     for name, query in plans.items():
         plan = seeded.orders_plan(query)
         assert "USING INDEX" in plan, (name, plan)
+
+
+def test_phone_search_is_an_index_range_and_matches_by_the_last_ten_digits(seeded):
+    """A phone matches on all its digits or on the value's last 10 (or fewer): answered through
+    an index over the reversed digits (no scan of the customers table), same answers as a scan."""
+    from contracts.formats import phone_digits
+
+    for query in ("+1 415 555 0123", "5550123"):
+        plan = seeded.customers_plan([("phone", query)])
+        assert "SCAN customers" not in plan, plan
+        assert "customers_phone_rev" in plan, plan
+    docs, _ = seeded.search(SOURCES["customers"], [])
+    everyone = [doc for (doc,) in docs]
+    for customer in everyone[:10]:
+        digits = phone_digits(customer["phone"] or "")
+        for query in (customer["phone"], digits, digits[-7:], "00" + digits):
+            wanted = phone_digits(query)
+            expected = [
+                c["id"]
+                for c in everyone
+                if (have := phone_digits(c["phone"] or ""))
+                and (have == wanted or have.endswith(wanted[-10:]))
+            ]
+            found = [
+                json.loads(doc)["id"] for doc in seeded.search_customers([("phone", query)], 100)
+            ]
+            assert found == expected, query
+            assert customer["id"] in found
+
+
+def test_a_database_from_before_the_phone_index_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email_lc TEXT, phone_digits TEXT,"
+        " first_lc TEXT, last_lc TEXT, created_ts INTEGER NOT NULL, doc TEXT NOT NULL);"
+        "INSERT INTO customers VALUES (1, 'a@example.com', '14155550123', 'a', 'b', 0,"
+        ' \'{"id": 1, "phone": "+14155550123"}\');'
+    )
+    old.commit()
+    old.close()
+    store = Store(str(path))
+    try:
+        assert store.search_customers([("phone", "(415) 555-0123")], 10) == [
+            '{"id": 1, "phone": "+14155550123"}'
+        ]
+        assert "customers_phone_rev" in store.customers_plan([("phone", "4155550123")])
+    finally:
+        store.close()

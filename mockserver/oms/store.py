@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS customers (
     first_lc TEXT,
     last_lc TEXT,
     created_ts INTEGER NOT NULL,
-    doc TEXT NOT NULL
+    doc TEXT NOT NULL,
+    phone_rev TEXT
 );
 CREATE INDEX IF NOT EXISTS customers_email ON customers (email_lc);
 CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone_digits);
@@ -93,6 +94,20 @@ class Store(HarnessState):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a database written by an older kit up to this schema (columns are only added)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(customers)")}
+        with self.transaction() as db:
+            if "phone_rev" not in columns:  # phone suffixes, reversed: an index range answers them
+                db.execute("ALTER TABLE customers ADD COLUMN phone_rev TEXT")
+                rows = db.execute("SELECT id, phone_digits FROM customers").fetchall()
+                db.executemany(
+                    "UPDATE customers SET phone_rev = ? WHERE id = ?",
+                    [(digits[::-1] if digits else None, cid) for cid, digits in rows],
+                )
+            db.execute("CREATE INDEX IF NOT EXISTS customers_phone_rev ON customers (phone_rev)")
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -159,16 +174,19 @@ class Store(HarnessState):
         return count
 
     def _put_customer(self, db: sqlite3.Connection, c: dict[str, Any]) -> None:
+        digits = phone_digits(c.get("phone") or "") or None
         db.execute(
-            "INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO customers (id, email_lc, phone_digits, first_lc, last_lc,"
+            " created_ts, doc, phone_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 c["id"],
                 (c.get("email") or "").lower() or None,
-                phone_digits(c.get("phone") or "") or None,
+                digits,
                 (c.get("first_name") or "").lower(),
                 (c.get("last_name") or "").lower(),
                 to_timestamp(c["created_at"]),
                 json.dumps(c, ensure_ascii=False),
+                digits[::-1] if digits else None,
             ),
         )
 
@@ -212,8 +230,25 @@ class Store(HarnessState):
     def search_customers(self, terms: Sequence[tuple[str, str]], limit: int) -> list[str]:
         """Customers matching every (field, value) term; fields: email, phone, first_name, last_name, any.
 
-        A ``*`` in a value is a wildcard; values are never spliced into SQL.
+        A ``*`` in a value is a wildcard; values are never spliced into SQL. A phone matches on
+        all its digits, or on the last 10 (or fewer, from 4) of the value's: an index range over
+        the reversed digits, never a scan.
         """
+        found = self._customer_search(terms, limit)
+        if found is None:
+            return []
+        sql, params = found
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    def customers_plan(self, terms: Sequence[tuple[str, str]]) -> str:
+        """SQLite's plan for ``search_customers(terms)`` (to show which index answers it)."""
+        sql, params = self._customer_search(terms, 10) or ("SELECT 1", [])
+        rows = self._db.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "; ".join(str(row[-1]) for row in rows)
+
+    def _customer_search(
+        self, terms: Sequence[tuple[str, str]], limit: int
+    ) -> tuple[str, list[Any]] | None:
         clauses: list[str] = []
         params: list[Any] = []
         for name, value in terms:
@@ -221,9 +256,10 @@ class Store(HarnessState):
             if name == "phone":
                 digits = phone_digits(text)
                 if len(digits) < 4:
-                    return []
-                clauses.append("(phone_digits = ? OR phone_digits LIKE ? ESCAPE '\\')")
-                params += [digits, "%" + _like(digits[-10:])]
+                    return None
+                suffix = digits[-10:][::-1]  # ':' sorts right after '9': the range is the prefix
+                clauses.append("(phone_digits = ? OR (phone_rev >= ? AND phone_rev < ?))")
+                params += [digits, suffix, suffix + ":"]
                 continue
             columns = {
                 "email": ["email_lc"],
@@ -238,7 +274,7 @@ class Store(HarnessState):
             clauses.append("(" + " OR ".join(f"{c} {op}" for c in columns) + ")")
             params += [pattern if "%" in pattern else text] * len(columns)
         sql = f"SELECT doc FROM customers WHERE {' AND '.join(clauses) or '1'} ORDER BY id LIMIT ?"
-        return [row[0] for row in self._db.execute(sql, [*params, limit])]
+        return sql, [*params, limit]
 
     def customers_where(
         self,
