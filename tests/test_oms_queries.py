@@ -227,6 +227,8 @@ def test_phone_search_is_an_index_range_and_matches_by_the_last_ten_digits(seede
         plan = seeded.customers_plan([("phone", query)])
         assert "SCAN customers" not in plan, plan
         assert "customers_phone_rev" in plan, plan
+    for field, index in (("first_name", "customers_first"), ("last_name", "customers_last")):
+        assert index in seeded.customers_plan([(field, "Ana")])
     docs, _ = seeded.search(SOURCES["customers"], [])
     everyone = [doc for (doc,) in docs]
     for customer in everyone[:10]:

@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS customers (
 );
 CREATE INDEX IF NOT EXISTS customers_email ON customers (email_lc);
 CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone_digits);
+CREATE INDEX IF NOT EXISTS customers_first ON customers (first_lc);
+CREATE INDEX IF NOT EXISTS customers_last ON customers (last_lc);
 CREATE TABLE IF NOT EXISTS orders (
     id INTEGER PRIMARY KEY,
     customer_id INTEGER,
