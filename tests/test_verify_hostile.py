@@ -260,6 +260,8 @@ def test_verify_ends_within_its_budget_whatever_the_adapter_does(
         check=False,
     )
     wall = time.monotonic() - started
+    assert measured.exists(), result.stderr[-3000:]
+    assert report.exists(), result.stdout[-1000:] + result.stderr[-3000:]
     got = json.loads(measured.read_text())
     assert got["seconds"] <= BUDGET * 1.1 + 1.5, got  # + start-up: imports before the run
     assert wall < BUDGET * 1.1 + 10

@@ -124,25 +124,23 @@ def _scenarios(verifier: Verifier, answers: dict[str, Exchange]) -> None:
 
 
 def _probes(verifier: Verifier, answers: dict[str, Exchange]) -> None:
-    progress, ids = verifier.progress, verifier.known_ids
-    progress("security probes on every URL Gladly calls")
+    step, ids = verifier.step, verifier.known_ids
+    step("security probes on every URL Gladly calls")
     security.security(verifier, ids[0] if ids else UNKNOWN_ID)
-    progress("injection and wildcard probes")
+    step("injection and wildcard probes")
     emails = [e for a in answers.values() for e in learned.contacts_of(_first(a))[0]]
     learned.injection(verifier, emails)
-    progress("robustness probes")
+    step("robustness probes")
     robustness.robustness(verifier)
 
 
 def _fuzz(verifier: Verifier) -> None:
-    progress, options = verifier.progress, verifier.options
-    progress("the OpenAPI document's request examples")
+    step, options = verifier.step, verifier.options
+    step("the OpenAPI document's request examples")
     scenarios.documented_examples(verifier)
-    progress("Schemathesis' coverage phase")
+    step("Schemathesis' coverage phase")
     fuzzing.coverage(verifier)
-    progress(
-        f"fuzzing ({options.max_examples} positive and {options.max_examples} negative lookups)"
-    )
+    step(f"fuzzing ({options.max_examples} positive and {options.max_examples} negative lookups)")
     fuzzing.fuzz(verifier)
 
 

@@ -37,6 +37,8 @@ def fuzz(v: Verifier) -> None:
 
     _, operation = lookup_operation()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        if v.out_of_time():  # building a strategy and starting Hypothesis is not free
+            raise OutOfTime
         fuzz_mode(v, operation.as_strategy(generation_mode=mode), mode is GenerationMode.POSITIVE)
 
 

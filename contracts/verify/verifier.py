@@ -61,6 +61,13 @@ class Verifier:
     def out_of_time(self) -> bool:
         return time.monotonic() > self.deadline or self.failures_in_a_row >= 5
 
+    def step(self, message: str) -> None:
+        """Begin a step of a phase (and say so), or raise OutOfTime when the budget is spent:
+        no step starts its set-up (building strategies, generating cases) after the deadline."""
+        if self.out_of_time():
+            raise OutOfTime
+        self.progress(message)
+
     def query_form(self, url: str) -> QueryForm:
         """The query-string signing form to use: the one chosen, found, or the documented one."""
         return self.found_form or QueryForm.DOCUMENTED
