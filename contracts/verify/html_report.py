@@ -20,10 +20,10 @@ from typing import Any
 
 from contracts.redact import Redactor, redactor
 from contracts.rules import RULES
-from contracts.verify.causes import root_causes
+from contracts.verify.causes import Cause, root_causes
 from contracts.verify.options import Observation, Report
 from contracts.verify.transport import Received, Sent
-from contracts.verify.verdict import BODY_LIMIT, reproduce, verdict
+from contracts.verify.verdict import BODY_LIMIT, reproduce, shown_body, verdict
 
 __all__ = ["as_html"]
 
@@ -134,7 +134,9 @@ def as_html(report: Report) -> str:
     return "".join(parts)
 
 
-def _summary(report: Report, causes: list[Any], groups: dict[str, list[Observation]]) -> list[str]:
+def _summary(
+    report: Report, causes: list[Cause], groups: dict[str, list[Observation]]
+) -> list[str]:
     parts = [
         "<h2 id=summary>Summary</h2><p>"
         f"<b>{report.errors}</b> errors · <b>{report.count('warning')}</b> warnings · "
@@ -207,16 +209,12 @@ def _response(page: _Page, received: Received | None, path: str) -> str:
 
 def _pretty(page: _Page, raw: bytes, path: str) -> str:
     """The body: JSON pretty-printed with the lines at ``path`` marked, else the text as sent."""
-    text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
-    more = (
-        f"\n... ({len(raw):,} bytes in all; the rest is not shown)" if len(raw) > BODY_LIMIT else ""
-    )
     try:
-        value = json.loads(text) if len(raw) <= BODY_LIMIT else None
+        value = json.loads(raw.decode("utf-8", "replace")) if len(raw) <= BODY_LIMIT else None
     except (ValueError, RecursionError):
         value = None
     if value is None:
-        return e(page.redact.text(text + more))
+        return e(page.redact.text(shown_body(raw)))
     out = []
     for line_path, line in _lines(value, "", 0, ""):
         shown = e(page.redact.text(line))

@@ -16,13 +16,13 @@ from typing import Any
 import click
 
 from contracts.files import atomic_file
-from contracts.redact import Redactor
+from contracts.redact import Redactor, redactor
 from contracts.rules import CATALOGUE, PROFILES, RULES
 from contracts.verify.causes import Cause, root_causes
 from contracts.verify.html_report import as_html
 from contracts.verify.options import Observation, Report
 from contracts.verify.transport import Received
-from contracts.verify.verdict import BODY_LIMIT, reproduce, verdict
+from contracts.verify.verdict import reproduce, shown_body, verdict
 
 __all__ = ["REPORT_SCHEMA", "as_json", "summary_table", "write_report"]
 
@@ -33,10 +33,7 @@ COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 def _body(raw: bytes, redact: Redactor) -> str:
-    text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
-    if len(raw) > BODY_LIMIT:
-        text += f"\n... ({len(raw):,} bytes in all; the rest is not shown)"
-    return redact.text(text)
+    return redact.text(shown_body(raw))
 
 
 def _observation(o: Observation, report: Report, redact: Redactor) -> dict[str, Any]:
@@ -77,7 +74,7 @@ def grouped(report: Report) -> OrderedDict[str, list[Observation]]:
 
 def as_json(report: Report) -> dict[str, Any]:
     """The ``lookupkit check --format json`` shape, plus evidence per finding and a run summary."""
-    redact = Redactor(report.options.secrets())
+    redact = redactor(report.options.secrets())
     findings = [
         _observation(o, report, redact)
         for group in grouped(report).values()
@@ -108,7 +105,7 @@ def as_json(report: Report) -> dict[str, Any]:
 
 def as_junit(report: Report) -> bytes:
     """One test case per catalogue rule judged in the profile, and one per scenario."""
-    redact = Redactor(report.options.secrets())
+    redact = redactor(report.options.secrets())
     groups = grouped(report)
     suite = ET.Element("testsuite", name="lookupkit verify", time=f"{report.duration:.2f}")
     cases = 0
@@ -158,7 +155,7 @@ def summary_table(report: Report, *, verbose: bool = False, color: bool = False)
     first and last when the run could not check enough."""
     causes = root_causes(report)
     shown_causes = [c for c in causes if verbose or c.severity != "info"]
-    redact = Redactor(report.options.secrets())
+    redact = redactor(report.options.secrets())
     lines = [f"INCOMPLETE: {report.incomplete}"] if report.incomplete else []
     for number, cause in enumerate(shown_causes, 1):
         block = _cause_lines(number, cause, report, redact)

@@ -9,9 +9,17 @@ from contracts.redact import REDACTED, secret_header
 from contracts.verify.options import Report, VerifyOptions
 from contracts.verify.transport import Sent
 
-__all__ = ["BODY_LIMIT", "reproduce", "verdict"]
+__all__ = ["BODY_LIMIT", "reproduce", "shown_body", "verdict"]
 
 BODY_LIMIT = 16 * 1024
+
+
+def shown_body(raw: bytes) -> str:
+    """The part of a body a report shows (``BODY_LIMIT`` bytes), saying how much more there was."""
+    text = raw[:BODY_LIMIT].decode("utf-8", errors="replace")
+    if len(raw) > BODY_LIMIT:
+        text += f"\n... ({len(raw):,} bytes in all; the rest is not shown)"
+    return text
 
 
 def reproduce(sent: Sent, options: VerifyOptions) -> str:

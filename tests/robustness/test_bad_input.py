@@ -148,7 +148,7 @@ def _raw(
     path_suffix: bool = False,
 ) -> bytes:
     path = route.path + (query if not path_suffix else "/" + query)
-    if route.role == "adapter" and KEY and not any(k == "Gladly-Authorization" for k in headers):
+    if route.role == "adapter" and "Gladly-Authorization" not in headers:
         _, signed = gladly_request(
             route.method, f"http://127.0.0.1:{port}{path}", body, key=KEY
         )  # signed over the bad input, so the handler behind the signature check sees it
