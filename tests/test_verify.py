@@ -242,3 +242,18 @@ def test_catalogue_runs_as_a_schemathesis_check(served, tmp_path, lookupkit):
     assert result.returncode == 1, result.stdout[-2000:]
     assert "lookup_adapter_contract" in result.stdout
     assert "[envelope.results-array]" in result.stdout
+
+
+def test_a_stop_request_ends_the_run_even_when_no_signal_reaches_it(served):
+    """A signal's KeyboardInterrupt can be dropped (raised inside a gc callback Hypothesis
+    registers); the stop flag the CLI's handler also sets must end the run by itself."""
+    import threading
+    import time
+
+    stop = threading.Event()
+    threading.Timer(3.0, stop.set).start()
+    started = time.monotonic()
+    options = VerifyOptions(served["adapter"], signing_key=KEY, max_examples=5000, seed=3)
+    report = run(options, stop=stop)
+    assert report.stopped == "interrupted before the end"
+    assert time.monotonic() - started < 15

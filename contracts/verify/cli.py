@@ -190,9 +190,11 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         skip_rules=tuple(params["skip_rules"]),
     )
     progress = Progress(quiet=params["quiet"], budget=options.time_budget)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C
+    stop = threading.Event()
+    interrupt = functools.partial(_interrupt, stop)
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        report = run(options, progress)
+        report = run(options, progress, stop=stop)
     except Unreachable as exc:
         if exc.report is not None:  # the reports say why the run could not start
             _write_reports(
@@ -200,12 +202,16 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
             )
         raise InputError(str(exc), "check the URL and that the adapter is running") from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         progress.stop()
     ctx.exit(_finish(report, params))
 
 
-def _interrupt(signum: int, frame: Any) -> None:
+def _interrupt(stop: threading.Event, signum: int, frame: Any) -> None:
+    """SIGINT and SIGTERM end the run with its summary and reports. The flag makes it stick:
+    a KeyboardInterrupt raised inside a gc callback is dropped, the next check raises it again."""
+    stop.set()
     raise KeyboardInterrupt
 
 

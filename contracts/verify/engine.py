@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,16 +31,18 @@ def run(
     options: VerifyOptions,
     progress: Callable[[str], None] = lambda _: None,
     phases: tuple[str, ...] = PHASES,
+    stop: threading.Event | None = None,
 ) -> Report:
     """Run the scenarios, probes and fuzzing within the time budget; never raises on adapter behaviour
     (except, with ``options.fuzz_database``, a ContractViolation from fuzzing, for Hypothesis to shrink).
+    Once ``stop`` is set (the CLI's signal handler sets it), the run ends as on Ctrl-C.
 
     Raises:
         Unreachable: the adapter did not answer the first request at all.
     """
     if options.seed is None:  # always a seed, printed and stored, so any run can be repeated
         options = dataclasses.replace(options, seed=secrets.randbelow(2**31))
-    verifier = Verifier(options, progress)
+    verifier = Verifier(options, progress, stop)
     report, started = verifier.report, time.monotonic()
     answers: dict[str, Exchange] = {}
     try:

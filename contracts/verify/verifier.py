@@ -7,6 +7,7 @@ The phases (``scenarios``, ``security``, ``robustness``, ``fuzzing``) are functi
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,8 +44,14 @@ class Endpoint:
 class Verifier:
     """One run's state: options, report, transport, the deadline; sends and judges requests."""
 
-    def __init__(self, options: VerifyOptions, progress: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        options: VerifyOptions,
+        progress: Callable[[str], None],
+        stop: threading.Event | None = None,
+    ) -> None:
         self.options = options
+        self.stop = stop or threading.Event()  # set by a signal handler: end the run now
         self.report = Report(options)
         self.transport = Transport(timeout=options.request_timeout)
         self.redact = redactor(options.secrets())
@@ -59,6 +66,15 @@ class Verifier:
     # -- sending and judging --------------------------------------------------------------------
 
     def out_of_time(self) -> bool:
+        """Whether the budget is spent or the adapter stopped answering.
+
+        Raises:
+            KeyboardInterrupt: the run was told to stop. The signal handler raises it too, but
+                Python drops an exception raised inside a gc or weakref callback (Hypothesis
+                has one), so every check raises it again until the run has ended.
+        """
+        if self.stop.is_set():
+            raise KeyboardInterrupt
         return time.monotonic() > self.deadline or self.failures_in_a_row >= 5
 
     def step(self, message: str) -> None:
