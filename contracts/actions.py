@@ -11,7 +11,13 @@ from contracts.formats import is_absolute_url
 from contracts.rules import Violation, shown
 from contracts.spec import schema_errors
 
-__all__ = ["action_form_is_well_formed", "check_actions", "submit_answer_is_documented"]
+__all__ = [
+    "action_form_is_well_formed",
+    "actions_of",
+    "check_actions",
+    "submit_answer_is_documented",
+    "values_from",
+]
 
 
 def _is_action_url(url: str) -> bool:
@@ -115,3 +121,42 @@ def submit_answer_is_documented(status: int, body: Any) -> Iterator[Violation]:
         return
     for path, message in schema_errors(body, schema):
         yield Violation(R.SUBMIT_SHAPE, path, f"a {schema} body", message)
+
+
+def actions_of(response: Any) -> list[dict[str, Any]]:
+    """Every action a lookup answer offers: the profiles' and their transactions'."""
+    found: list[dict[str, Any]] = []
+    for profile in (response.get("results") or []) if isinstance(response, dict) else []:
+        if not isinstance(profile, dict):
+            continue
+        found += [a for a in profile.get("actions") or [] if isinstance(a, dict)]
+        for txn in profile.get("transactions") or []:
+            if isinstance(txn, dict):
+                found += [a for a in txn.get("actions") or [] if isinstance(a, dict)]
+    return found
+
+
+def values_from(form: dict[str, Any]) -> dict[str, Any]:
+    """Values an agent would enter: defaults, the first option, a short text, the box ticked."""
+    values: dict[str, Any] = {}
+    for section in form.get("sections") or []:
+        if (
+            not isinstance(section, dict)
+            or section.get("type") != "input"
+            or not isinstance(section.get("attr"), str)
+        ):
+            continue
+        field_ = section.get("input") or {}
+        kind, default = field_.get("type"), section.get("defaultValue")
+        if kind == "select":
+            options = [o.get("value") for o in field_.get("options") or [] if isinstance(o, dict)]
+            values[section["attr"]] = (
+                default if default in options else (options[0] if options else "")
+            )
+        elif kind == "checkbox":
+            values[section["attr"]] = default if isinstance(default, bool) else True
+        else:
+            values[section["attr"]] = (
+                default if isinstance(default, str) and default else "Checked by lookupkit verify"
+            )
+    return values

@@ -26,6 +26,7 @@ from contracts.signing import QueryForm, gladly_headers, parse_time, sign_header
 __all__ = [
     "InputError",
     "check",
+    "field_value",
     "parse_header",
     "read_input",
     "run",
@@ -219,6 +220,16 @@ def _parse_basic_auth(value: str) -> tuple[str, str, str]:
     if len(parts) < 2 or not parts[0]:
         raise click.BadParameter("expected USER:PASS or USER:PASS:REALM", param_hint="--basic-auth")
     return parts[0], parts[1], parts[2] if len(parts) == 3 else ""
+
+
+def field_value(value: str) -> tuple[str, str]:
+    """``--known FIELD=VALUE`` as (field, value)."""
+    name, sep, content = value.partition("=")
+    if not sep or not name.strip() or not content.strip():
+        raise click.BadParameter(
+            f"{value!r} is not FIELD=VALUE, e.g. email=ana@example.com", param_hint="--known"
+        )
+    return name.strip(), content.strip()
 
 
 def validated(parser: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:

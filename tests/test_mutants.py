@@ -11,6 +11,7 @@ import pytest
 from multidict import CIMultiDict
 
 from contracts import rules as R
+from contracts.actions import values_from
 from contracts.attacks import hostile_values, near_misses, oracle_values
 from contracts.checks import evaluate, judge, response_leaks_nothing, results_are_stable
 from contracts.exchange import Exchange
@@ -34,7 +35,6 @@ from contracts.signing import QueryForm, sign_headers
 from contracts.verify.forms import unknown_url
 from contracts.verify.learned import unknown_like
 from contracts.verify.options import VerifyOptions
-from contracts.verify.scenarios import values_from
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.mutants import MUTANTS
@@ -284,7 +284,7 @@ async def test_basic_credential_probes_catch_a_password_only_check(
     store, http, basic_adapter, mutant, caught
 ):
     """The mutants that need Basic credentials, on an adapter configured with them."""
-    assert sorted(n for n, m in MUTANTS.items() if m.needs) == [
+    assert sorted(n for n, m in MUTANTS.items() if m.needs == "basic") == [
         "basic-password-only",
         "echo-credentials",
     ]

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from contracts.cli import InputError, header_option, user_password, validated
+from contracts.cli import InputError, field_value, header_option, user_password, validated
 from contracts.rules import PROFILES, RULES
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 from contracts.verify.options import QUERY_FORMS, rule_matches
@@ -23,15 +23,6 @@ from contracts.verify.options import QUERY_FORMS, rule_matches
 __all__ = ["verify"]
 
 REPORT_KINDS = ("junit", "json", "html")
-
-
-def _known(value: str) -> tuple[str, str]:
-    name, sep, content = value.partition("=")
-    if not sep or not name.strip() or not content.strip():
-        raise click.BadParameter(
-            f"{value!r} is not FIELD=VALUE, e.g. email=ana@example.com", param_hint="--known"
-        )
-    return name.strip(), content.strip()
 
 
 def _rule_pattern(value: str) -> str:
@@ -75,7 +66,7 @@ def _report(value: str) -> tuple[str, str]:
     "--known",
     multiple=True,
     metavar="FIELD=VALUE",
-    callback=validated(_known),
+    callback=validated(field_value),
     help="A customer your adapter knows: email=..., phone=..., externalCustomerId=..., or a search attribute.",
 )
 @click.option(

@@ -3,10 +3,13 @@ lookups (twice, for stability), each offered action, and the OpenAPI document's 
 
 from __future__ import annotations
 
-from typing import Any
-
 from contracts import rules as R
-from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
+from contracts.actions import (
+    action_form_is_well_formed,
+    actions_of,
+    submit_answer_is_documented,
+    values_from,
+)
 from contracts.checks import LOOKUP_CHECKS, results_are_stable
 from contracts.exchange import Exchange
 from contracts.gladly import resolve_url
@@ -16,7 +19,7 @@ from contracts.verify import forms
 from contracts.verify.options import Unreachable
 from contracts.verify.verifier import UNKNOWN_ID, Endpoint, Verifier, detailed_request
 
-__all__ = ["actions_of", "detailed", "documented_examples", "known_customers", "reachability"]
+__all__ = ["detailed", "documented_examples", "known_customers", "reachability"]
 
 GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"
 
@@ -164,41 +167,3 @@ def documented_examples(v: Verifier) -> None:
     for name, example in examples.items():
         if not v.out_of_time():
             v.lookup(f"documented example {name!r}", example["value"])
-
-
-def actions_of(response: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for profile in (response.get("results") or []) if isinstance(response, dict) else []:
-        if not isinstance(profile, dict):
-            continue
-        found += [a for a in profile.get("actions") or [] if isinstance(a, dict)]
-        for txn in profile.get("transactions") or []:
-            if isinstance(txn, dict):
-                found += [a for a in txn.get("actions") or [] if isinstance(a, dict)]
-    return found
-
-
-def values_from(form: dict[str, Any]) -> dict[str, Any]:
-    """Values an agent would enter: defaults, the first option, a short text, the box ticked."""
-    values: dict[str, Any] = {}
-    for section in form.get("sections") or []:
-        if (
-            not isinstance(section, dict)
-            or section.get("type") != "input"
-            or not isinstance(section.get("attr"), str)
-        ):
-            continue
-        field_ = section.get("input") or {}
-        kind, default = field_.get("type"), section.get("defaultValue")
-        if kind == "select":
-            options = [o.get("value") for o in field_.get("options") or [] if isinstance(o, dict)]
-            values[section["attr"]] = (
-                default if default in options else (options[0] if options else "")
-            )
-        elif kind == "checkbox":
-            values[section["attr"]] = default if isinstance(default, bool) else True
-        else:
-            values[section["attr"]] = (
-                default if isinstance(default, str) and default else "Checked by lookupkit verify"
-            )
-    return values
