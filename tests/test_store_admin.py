@@ -90,6 +90,12 @@ async def test_admin_reset_seed_journal_and_customers(servers, http):
         assert (await r.json()) == {"ok": True, "customers": 4}
     async with http.get(servers.oms + "/_mock/customers") as r:
         assert len((await r.json())["customers"]) == 4
+    async with http.get(servers.oms + "/_mock/customers?limit=2") as r:
+        assert len((await r.json())["customers"]) == 2
+    for bad in ("0", "10001", "two", "9" * 5000, "\u0663"):  # Arabic-Indic 3 is no ASCII digit
+        async with http.get(servers.oms + "/_mock/customers", params={"limit": bad}) as r:
+            assert r.status == 400, bad
+            assert (await r.json())["field"] == "limit"
     async with http.get(servers.shopify + "/orders/count.json", headers=H) as r:
         assert r.status == 200
     async with http.get(servers.oms + "/_mock/requests") as r:

@@ -122,8 +122,16 @@ async def journal(request: web.Request) -> web.Response:
     )
 
 
+MAX_CUSTOMERS = 10_000
+
+
 async def customers(request: web.Request) -> web.Response:
-    return web.json_response({"customers": request.app[HARNESS].known_customers(limit=20)})
+    """Customers to try, most orders first: ``?limit=N`` (default 20, at most 10,000)."""
+    raw = request.query.get("limit", "20")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5 and 1 <= int(raw) <= MAX_CUSTOMERS):
+        raise ApiError(400, f"limit must be a whole number from 1 to {MAX_CUSTOMERS}", "limit")
+    limit = int(raw)
+    return web.json_response({"customers": request.app[HARNESS].known_customers(limit=limit)})
 
 
 async def list_faults(request: web.Request) -> web.Response:

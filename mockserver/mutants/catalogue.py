@@ -29,6 +29,8 @@ class Mutant:
     action: Callable[[str, Any, int, Any], Answer] | None = None  # (method, values, status, body)
     needs: str = ""  # "basic": shows only on an adapter configured with Basic credentials
     echo: bool = False  # puts the request's Authorization header in every JSON answer
+    delay: float = 0.0  # seconds every lookup waits before it is answered
+    max_in_flight: int = 0  # more lookups than this at once are answered 503
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -400,6 +402,20 @@ MUTANTS: dict[str, Mutant] = {
             "checks the Basic password but not the user name",
             auth="basic-password-only",
             needs="basic",
+        ),
+        Mutant(
+            "slow-lookups",
+            "envelope.latency-slow",
+            "answers every lookup after 6 seconds",
+            delay=6.0,
+            needs="load",
+        ),
+        Mutant(
+            "fails-under-load",
+            "envelope.http-status",
+            "answers 503 when more than 3 lookups are in flight at once",
+            max_in_flight=3,
+            needs="load",
         ),
     )
 }

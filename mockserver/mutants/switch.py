@@ -8,6 +8,7 @@ clean example users copy.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ class Switch:
     state: HarnessState
     config: adapter.AdapterConfig
     lookups: int = 0
+    in_flight: int = 0  # lookups being answered now
     seen: set[str] = field(default_factory=set)
 
     def reset(self) -> None:
@@ -69,6 +71,8 @@ def _middleware(switch: Switch) -> Middleware:
             return await auth.authenticate(
                 request, handler, guard, switch.config, mutant.auth, switch.seen
             )
+        if mutant.delay or mutant.max_in_flight:
+            return await _under_load(switch, mutant, request, guard, handler)
         response = await guard(request, handler)
         if not isinstance(response, web.Response):
             return response
@@ -88,6 +92,23 @@ def _middleware(switch: Switch) -> Middleware:
         return _alter(switch, mutant, json.loads(await request.read()), response)
 
     return mutate
+
+
+async def _under_load(
+    switch: Switch, mutant: Mutant, request: web.Request, guard: Middleware, handler: Handler
+) -> web.StreamResponse:
+    """The load mutants: a lookup answered late, or refused while too many are in flight."""
+    if request.method != "POST" or request.path != "/":
+        return await guard(request, handler)
+    switch.in_flight += 1
+    try:
+        if mutant.max_in_flight and switch.in_flight > mutant.max_in_flight:
+            await asyncio.sleep(0.05)  # the overload shows as a failure, after a little work
+            return web.json_response({"error": "overloaded"}, status=503)
+        await asyncio.sleep(mutant.delay)
+        return await guard(request, handler)
+    finally:
+        switch.in_flight -= 1
 
 
 def _answer(replaced: tuple[int, Any]) -> web.Response:
