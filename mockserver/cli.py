@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from contracts.cli import InputError, check, header_option, run, sign, user_password
+from contracts.load.cli import load
 from contracts.settings import SettingsError, load_defaults
 from contracts.verify.cli import VERIFY_OPTIONS, verify
 from contracts.verify.replay import replay
@@ -39,6 +40,7 @@ cli.add_command(sign)
 cli.add_command(generate)
 cli.add_command(verify)
 cli.add_command(replay)
+cli.add_command(load)
 
 
 @cli.command()

@@ -117,6 +117,7 @@ def served(lookupkit: str) -> Iterator[dict[str, Any]]:
         yield {
             "adapter": urls["adapter"] + "/",
             "admin": urls["adapter"],
+            "oms": urls["oms"],
             "emails": emails,
             "phones": phones,
         }

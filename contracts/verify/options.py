@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from contracts.redact import secret_header
 from contracts.rules import Finding, Profile
@@ -112,6 +113,8 @@ class Report:
     skipped: list[str] = field(default_factory=list)  # what was not done, and why
     incomplete: str = ""  # why the verdict does not cover a detailed lookup, when it does not
     query_form: str | None = None  # the signing form action URLs accepted
+    counted: int = 0  # requests counted but not kept (``lookupkit load`` sends thousands)
+    load: dict[str, Any] | None = None  # what ``lookupkit load`` measured
 
     def count(self, severity: str) -> int:
         return sum(o.finding.severity == severity for o in self.observations)

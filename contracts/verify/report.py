@@ -88,7 +88,7 @@ def as_json(report: Report) -> dict[str, Any]:
             "url": redact.text(report.options.url),
             "profile": report.options.profile,
             "seed": report.options.seed,
-            "requests": len(report.requests),
+            "requests": len(report.requests) + report.counted,
             "fuzzedCases": report.fuzzed,
             "durationSeconds": round(report.duration, 2),
             "stopped": report.stopped,
