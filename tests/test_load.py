@@ -105,6 +105,33 @@ def test_processes_run_locusts_master_and_workers_and_add_their_counts(lookupkit
     assert all(set(s) <= {"200"} for s in run["statuses"].values()), run["statuses"]
 
 
+def test_a_master_and_a_worker_started_as_the_readme_says_run_together(lookupkit, served, tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    common = [served["adapter"], "--signing-key", KEY, "--from-oms", served["oms"]]
+    report = tmp_path / "load.json"
+    worker = subprocess.Popen(
+        [lookupkit, "load", *common, "--worker", "--master-port", port],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    try:
+        master = load(
+            lookupkit, *common, "--master", "--master-port", port, "--expect-workers", "1",
+            "--rps", "20", "--duration", "5", "--report", f"json:{report}",
+        )  # fmt: skip
+        worker_out, _ = worker.communicate(timeout=60)
+    finally:
+        worker.kill()
+    assert master.returncode == 0, master.stdout + master.stderr
+    assert worker.returncode == 0, worker_out
+    run = json.loads(report.read_text())["load"]
+    # the requests were the worker's: the master sends none, and its counts came over the wire
+    assert sum(sum(s.values()) for s in run["statuses"].values()) == run["total"]["requests"] > 20
+
+
 def test_a_slow_adapter_gets_a_latency_warning(lookupkit, served, tmp_path):
     set_mutant(served, "slow-lookups")
     try:

@@ -36,6 +36,7 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 MAX_DURATION = 4 * 3600.0
 REPORT_KINDS = ("json", "junit", "html", "csv")
 GRACE = 90.0  # seconds past --duration before a run that has not ended is stopped
+WORKER_WAIT = 60.0  # seconds a --master waits for its workers to connect
 
 
 def _report(value: str) -> tuple[str, str]:
@@ -198,7 +199,8 @@ def _locust_args(params: dict[str, Any], folder: str) -> list[str]:
     if params["master"]:
         args += ["--master", "--master-bind-host", params["master_bind"]]
         args += ["--master-bind-port", str(params["master_port"])]
-        return [*args, "--expect-workers", str(params["expect_workers"])]
+        args += ["--expect-workers", str(params["expect_workers"])]
+        return [*args, "--expect-workers-max-wait", str(int(WORKER_WAIT))]
     if params["processes"] != 1:
         port = str(_free_port())
         args += ["--processes", str(params["processes"]), "--master-bind-host", "127.0.0.1"]
@@ -223,7 +225,7 @@ def _run(config: dict[str, Any], params: dict[str, Any]) -> int:
 
         previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            code = _wait(process, config["duration"] + GRACE)
+            code = _wait(process, config["duration"] + GRACE + WORKER_WAIT * params["master"])
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
