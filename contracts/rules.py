@@ -270,6 +270,29 @@ FORM_UNKNOWN_TARGET = _r("action-form.unknown-target", "WWW", "A form URL for so
                          "answer 404 (or 400) when the form's target is unknown, not an empty form")
 FOREIGN_ORIGIN = _r("actions.foreign-origin", "EEE", "Action URLs stay on the adapter's own origin",
                     "serve formUrl and actionUrl from the adapter's scheme, host and port (or as paths); Gladly's credentials go nowhere else")
+# Truth (verify --oms): the answer against the OMS record it was built from.
+TRUTH_OWN_ORDERS = _r("truth.own-orders", "EEE", "Every order shown is one of the customer's orders in the OMS",
+                      "look orders up by the customer's OMS id and show the OMS order number or name")
+TRUTH_COMPLETE = _r("truth.orders-complete", "EEE", "No order is missing: all of the customer's orders, or the most recent ones without a gap",
+                    "follow the OMS's pagination (Link headers, cursors, pages) and sort by creation time, newest first")
+TRUTH_CREATED_AT = _r("truth.created-at", "EEE", "createdAt is the OMS order's creation instant",
+                      "pass the OMS timestamp on with its offset; never relabel the shop's local time as UTC")
+TRUTH_TOTAL = _r("truth.order-total", "EEE", "orderTotal is the OMS total, with a symbol of the order's own currency",
+                 "format the order's total in the order's currency, not the shop's or the customer's")
+TRUTH_ITEM_COUNT = _r("truth.item-count", "WEE", "itemCount is the sum of the order's line-item quantities",
+                      "add up the quantities of the line items, not the number of lines")
+TRUTH_TRACKING = _r("truth.tracking-numbers", "WEE", "Every tracking number of the order is shown",
+                    "map every fulfilment (and every tracking number of each), not only the first")
+TRUTH_SKUS = _r("truth.skus", "WEE", "Every product SKU of the order is shown",
+                "map every line item of the order to a product with its sku")
+TRUTH_STATUS = _r("truth.order-status", "EEE", "orderStatus agrees with the OMS state under Gladly's four definitions",
+                  "canceled when cancelled; reviewing under risk review; complete only when fully fulfilled; pending otherwise")
+TRUTH_CONTACTS = _r("truth.contacts", "EEE", "The profile's emails and phones are the customer's own",
+                    "map the OMS customer's email and phone, never another record's")
+TRUTH_UNDER_FAULTS = _r("truth.answers-under-faults", "WWW", "A short OMS rate-limit burst is retried, not passed on",
+                        "retry a 429 after its Retry-After while the lookup's budget allows; an honest error is still better than a wrong answer")
+TRUTH_SILENT_FAILURE = _r("truth.silent-failure", "EEE", "An OMS failure never becomes a wrong answer",
+                          "when the OMS fails, retry within the budget or answer an error status; never 'no customer' or 'no orders'")
 # fmt: on
 
 CATALOGUE: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))

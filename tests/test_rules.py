@@ -34,6 +34,7 @@ from tests.helpers import (
     levels_of,
     reject,
 )
+from tests.truth_cases import TRUTH_CASES, TRUTH_RULES
 
 
 def profile(**changes: Any) -> dict[str, Any]:
@@ -385,11 +386,11 @@ CASES = [
 ]
 
 
-ALL_CASES = CASES + ATTACK_CASES
+ALL_CASES = CASES + ATTACK_CASES + TRUTH_CASES
 
 
 def test_every_rule_has_a_case():
-    assert not {c.rule for c in CASES} & set(ATTACK_RULES)
+    assert not {c.rule for c in CASES} & set(ATTACK_RULES + TRUTH_RULES)
     assert sorted(c.rule for c in ALL_CASES) == sorted(RULES)
 
 

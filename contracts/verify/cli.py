@@ -17,6 +17,7 @@ import click
 
 from contracts.cli import InputError, field_value, header_option, user_password, validated
 from contracts.rules import PROFILES, RULES
+from contracts.truth import PLATFORMS
 from contracts.verify.engine import Unreachable, VerifyOptions, run
 from contracts.verify.options import QUERY_FORMS, rule_matches
 
@@ -150,6 +151,21 @@ def _report(value: str) -> tuple[str, str]:
     show_default=True,
     help="Colour the summary; auto: on a terminal unless NO_COLOR is set.",
 )
+@click.option(
+    "--oms",
+    metavar="URL",
+    help="The 'lookupkit serve oms' the adapter reads: its answers are checked against the store (truth.*); --known becomes optional.",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(PLATFORMS),
+    help="With --oms: the platform the adapter reads (which order numbers are right; default any).",
+)
+@click.option(
+    "--oms-admin-token",
+    metavar="TOKEN",
+    help="With --oms: the OMS's admin token, so the run can inject OMS faults (never printed).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show info findings in the table too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.pass_context
@@ -163,6 +179,10 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    if params["oms"]:
+        oms = urlsplit(params["oms"])
+        if oms.scheme not in ("http", "https") or not oms.netloc:
+            raise click.BadParameter(f"{params['oms']!r} is not an http(s) URL", param_hint="--oms")
     options = VerifyOptions(
         url=url,
         signing_key=params["signing_key"] or None,
@@ -179,6 +199,9 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         no_submit=params["no_submit"],
         rules=tuple(params["rules"]),
         skip_rules=tuple(params["skip_rules"]),
+        oms=params["oms"],
+        platform=params["platform"],
+        oms_admin_token=params["oms_admin_token"] or None,
     )
     progress = Progress(quiet=params["quiet"], budget=options.time_budget)
     stop = threading.Event()

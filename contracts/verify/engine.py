@@ -18,7 +18,7 @@ from typing import Any
 
 from contracts.exchange import Exchange
 from contracts.rules import SEVERITY_ORDER
-from contracts.verify import fuzzing, learned, robustness, scenarios, security
+from contracts.verify import fuzzing, grounded, learned, robustness, scenarios, security
 from contracts.verify.options import Observation, OutOfTime, Report, Unreachable, VerifyOptions
 from contracts.verify.verifier import UNKNOWN_ID, Verifier
 
@@ -42,6 +42,7 @@ def run(
     """
     if options.seed is None:  # always a seed, printed and stored, so any run can be repeated
         options = dataclasses.replace(options, seed=secrets.randbelow(2**31))
+    options = _customers_from_the_oms(options, progress)
     verifier = Verifier(options, progress, stop)
     report, started = verifier.report, time.monotonic()
     answers: dict[str, Exchange] = {}
@@ -55,6 +56,8 @@ def run(
             fuzzing.lookup_operation()
         if "scenarios" in phases:
             _scenarios(verifier, answers)
+        if "scenarios" in phases and options.oms:
+            _truth(verifier)
         if "probes" in phases:
             _probes(verifier, answers)
         if "fuzz" in phases:
@@ -82,6 +85,17 @@ def run(
         report.stopped = "the adapter stopped answering"
     verifier.report.observations.sort(key=lambda o: SEVERITY_ORDER[o.finding.severity])
     return verifier.report
+
+
+def _customers_from_the_oms(
+    options: VerifyOptions, progress: Callable[[str], None]
+) -> VerifyOptions:
+    """With --oms and no --known: customers picked from the store the adapter reads."""
+    if not options.oms or options.known:
+        return options
+    picked = grounded.pick_customers(options.oms)
+    progress("customers from the OMS: " + (", ".join(v for _, v in picked) or "none"))
+    return dataclasses.replace(options, known=picked)
 
 
 def _say_what_was_not_checked(
@@ -124,6 +138,13 @@ def _scenarios(verifier: Verifier, answers: dict[str, Exchange]) -> None:
             answers[customer_id] = exchange
     progress("scenarios learned from the adapter's answers")
     learned.learned(verifier, answers)
+
+
+def _truth(verifier: Verifier) -> None:
+    verifier.step("truth checks against the OMS")
+    grounded.truth(verifier)
+    verifier.step("OMS faults while looking up")
+    grounded.under_faults(verifier)
 
 
 def _probes(verifier: Verifier, answers: dict[str, Exchange]) -> None:

@@ -53,6 +53,9 @@ class VerifyOptions:
     no_submit: bool = False
     rules: tuple[str, ...] = ()  # judge only these rules or families ("security.")
     skip_rules: tuple[str, ...] = ()
+    oms: str | None = None  # a 'lookupkit serve oms' the adapter reads: truth checks
+    platform: str | None = None  # which of its platforms the adapter reads (order numbers)
+    oms_admin_token: str | None = None  # lets the run inject OMS faults
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )
@@ -63,6 +66,7 @@ class VerifyOptions:
         shown = {
             "url": self.url,
             "signing_key": "***" if self.signing_key else None,
+            "oms_admin_token": "***" if self.oms_admin_token else None,
             "basic_auth": (self.basic_auth[0], "***") if self.basic_auth else None,
             "headers": {k: "***" if secret_header(k) else v for k, v in self.headers.items()},
         }
@@ -75,7 +79,8 @@ class VerifyOptions:
         return chosen and not any(rule_matches(p, rule_id) for p in self.skip_rules)
 
     def secrets(self) -> tuple[str, ...]:
-        values = [self.signing_key or "", *(self.basic_auth or ("", ""))[1:]]
+        values = [self.signing_key or "", self.oms_admin_token or ""]
+        values += [*(self.basic_auth or ("", ""))[1:]]
         if self.basic_auth and self.basic_auth[1]:  # as an echoed Basic header would carry it
             values.append(f"{self.basic_auth[0]}:{self.basic_auth[1]}")
         values += [v for k, v in self.headers.items() if secret_header(k)]

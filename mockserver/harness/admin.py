@@ -134,6 +134,17 @@ async def customers(request: web.Request) -> web.Response:
     return web.json_response({"customers": request.app[HARNESS].known_customers(limit=limit)})
 
 
+async def truth(request: web.Request) -> web.Response:
+    """The OMS record of one customer, ``?email=``: what ``verify --oms`` checks answers against."""
+    email = request.query.get("email", "")
+    if not email or len(email) > 320:
+        raise ApiError(400, "give the customer's email, e.g. ?email=ana@example.com", "email")
+    record = request.app[HARNESS].truth(email)
+    if record is None:
+        raise ApiError(404, "no customer has this email", "email")
+    return web.json_response(record)
+
+
 async def list_faults(request: web.Request) -> web.Response:
     return web.json_response(
         {"faults": [f.as_dict() for f in request.app[HARNESS].faults.values()]}
@@ -177,6 +188,7 @@ def _admin_app(state: HarnessState, role: str) -> web.Application:
     app.router.add_post("/seed", seed)
     app.router.add_get("/requests", journal)
     app.router.add_get("/customers", customers)
+    app.router.add_get("/truth", truth)
     app.router.add_get("/faults", list_faults)
     app.router.add_post("/faults", add_fault)
     app.router.add_post("/faults/clear", clear_faults)

@@ -129,3 +129,7 @@ class HarnessState:
 
     def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
         return []
+
+    def truth(self, email: str) -> dict[str, Any] | None:
+        """The OMS record of the customer with ``email`` (the OMS store overrides this)."""
+        return None

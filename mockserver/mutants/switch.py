@@ -84,6 +84,8 @@ def _middleware(switch: Switch) -> Middleware:
             return response
         if response.status == 400 and mutant.on_invalid:
             return _mishandle(mutant.on_invalid, response)
+        if response.status >= 500 and mutant.on_error == "empty":
+            return web.json_response({"results": []})
         if response.status != 200 or mutant.on_invalid:
             return response
         if mutant.status:

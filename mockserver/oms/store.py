@@ -32,6 +32,7 @@ from mockserver.oms.queries import (
     source_where,
     to_timestamp,
 )
+from mockserver.oms.truth import truth_of
 
 __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 
@@ -325,6 +326,10 @@ class Store(HarnessState):
                 }
             )
         return out
+
+    def truth(self, email: str) -> dict[str, Any] | None:
+        """What ``verify --oms`` checks answers against (``mockserver.oms.truth``)."""
+        return truth_of(self, email, OrderQuery)
 
     # -- orders ---------------------------------------------------------------------------------
 

@@ -1,0 +1,155 @@
+"""``verify --oms``: the adapter's answers checked against the fake OMS it reads (``truth.*``).
+
+The kit picks customers from the store when no ``--known`` is given, looks each one up as
+Gladly would (auto-link by email, then DETAILED), and judges every detailed answer against the
+OMS record (``/_mock/truth``) with ``contracts.truth``. With the OMS's admin token it also
+injects OMS faults (a burst of 429s, then 5xx) and checks that no fault turns into a wrong
+answer. Requests to the OMS carry no Gladly credential; only the fault API gets the admin token.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from contracts.truth import OmsCustomer, answers_under_faults, check_answer, silent_failure
+from contracts.verify.transport import Received, Sent, Transport
+from contracts.verify.verifier import Verifier, detailed_request
+
+__all__ = ["pick_customers", "truth", "under_faults"]
+
+ADMIN_HEADER = "Lookupkit-Admin-Token"
+PICKED = 4
+
+
+def _base(oms: str) -> str:
+    parts = urlsplit(oms)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _get(transport: Transport, url: str) -> Received:
+    return transport.send(Sent("GET", url, {"Accept": "application/json"}))
+
+
+def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
+    """Up to four customers of the store as ``--known`` entries, most different first: the one
+    with the most orders, one with a name beyond ASCII, one in the middle, one without orders."""
+    transport = Transport(timeout=timeout)
+    try:
+        received = _get(transport, f"{_base(oms)}/_mock/customers?limit=200")
+    finally:
+        transport.close()
+    rows = received.json.get("customers") if isinstance(received.json, dict) else None
+    if received.status != 200 or not isinstance(rows, list):
+        return []
+    rows = [r for r in rows if isinstance(r, dict) and r.get("email")]
+    chosen: list[dict[str, Any]] = []
+    candidates = [
+        rows[0] if rows else None,
+        next((r for r in rows if not str(r.get("name", "")).isascii()), None),
+        rows[len(rows) // 2] if rows else None,
+        next((r for r in reversed(rows) if not r.get("orders")), None),
+    ]
+    for row in candidates:
+        if row is not None and row not in chosen:
+            chosen.append(row)
+    return [("email", str(r["email"])) for r in chosen[:PICKED]]
+
+
+def _record(v: Verifier, email: str) -> OmsCustomer | None:
+    received = _get(v.transport, f"{_base(v.options.oms or '')}/_mock/truth?email={quote(email)}")
+    if received.status != 200 or not isinstance(received.json, dict):
+        v.skip(f"truth checks for {email}: the OMS has no record of them (HTTP {received.status})")
+        return None
+    try:
+        return OmsCustomer.from_json(received.json)
+    except (KeyError, TypeError, ValueError):
+        v.skip(f"truth checks for {email}: the OMS record could not be read")
+        return None
+
+
+def _linked_id(v: Verifier, email: str) -> str:
+    request = {
+        "lookupLevel": "BASIC",
+        "query": {"emails": [email], "id": "Br1zuiBMTA-daPVl50x45w", "name": "Truth Check"},
+        "uniqueMatchRequired": False,
+    }
+    exchange, _ = v.lookup(f"truth: auto-link by email {email}", request)
+    results = (
+        exchange.response.get("results")
+        if exchange and isinstance(exchange.response, dict)
+        else None
+    )
+    ids = [str(r.get("externalCustomerId")) for r in results or [] if isinstance(r, dict)]
+    return ids[0] if len(ids) == 1 else ""
+
+
+def truth(v: Verifier) -> None:
+    """Each known customer with an email: the detailed answer against the OMS record."""
+    for field, email in v.options.known:
+        if field != "email" or v.out_of_time():
+            continue
+        record = _record(v, email)
+        if record is None:
+            continue
+        scenario = f"truth: {email} ({len(record.orders)} order(s) in the OMS)"
+        customer_id = _linked_id(v, email)
+        if not customer_id:  # lookup.finds-known-customer judges that in the scenarios
+            v.skip(f"truth checks for {email}: auto-link by email found no single customer")
+            continue
+        sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
+        if received.status != 200 or not isinstance(received.json, dict):
+            continue  # the envelope rules judge this answer in the scenarios
+        results = received.json.get("results")
+        if not isinstance(results, list) or not results or not isinstance(results[0], dict):
+            v.record(
+                scenario, silent_failure(record, received.status, received.json), sent, received
+            )
+            continue
+        v.record(scenario, check_answer(record, results[0], v.options.platform), sent, received)
+
+
+def under_faults(v: Verifier) -> None:
+    """OMS faults while looking up a customer with orders: a 429 burst it has the budget to
+    retry must not make the adapter fail, and no fault may make it answer wrongly."""
+    token = v.options.oms_admin_token
+    emails = [e for f, e in v.options.known if f == "email"]
+    if not token or not emails:
+        return
+    for email in emails:
+        record = _record(v, email)
+        if record is not None and record.orders:
+            break
+    else:
+        return
+    customer_id = _linked_id(v, email)
+    if not customer_id:
+        return
+    for status, times, label in (
+        (429, 2, "a burst of two 429s"),
+        (503, 100, "the OMS answering 503"),
+    ):
+        if v.out_of_time():
+            return
+        _fault(v, token, {"kind": "status", "status": status, "times": times})
+        try:
+            sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
+        finally:
+            _fault(v, token, None)
+        scenario = f"truth: {email} while {label}"
+        wrong = list(silent_failure(record, received.status, received.json))
+        wrong = wrong or list(answers_under_faults(status, received.status))
+        v.record(scenario, wrong, sent, received)
+
+
+def _fault(v: Verifier, token: str, fault: dict[str, Any] | None) -> None:
+    base = _base(v.options.oms or "")
+    path = "/_mock/faults" if fault else "/_mock/faults/clear"
+    headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
+    body = json.dumps(fault or {}).encode()
+    received = v.transport.send(Sent("POST", base + path, headers, body))
+    if received.status not in (200, 201):
+        v.skip(
+            f"OMS faults: the fault API answered HTTP {received.status} (check --oms-admin-token)"
+        )

@@ -1,0 +1,155 @@
+"""``verify --oms``: answers checked against the fake OMS the adapter reads. The conforming
+reference adapter is clean; each truth mutant is caught under its own rule; the parsing the
+rules rest on (amounts, instants) takes every notation of the same fact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from contracts.truth import OmsCustomer, amount_of
+from contracts.verify.engine import VerifyOptions, run
+from mockserver.mutants import MUTANTS
+from tests.helpers import ADMIN_TOKEN, set_mutant, verify
+from tests.helpers import VERIFY_KEY as KEY
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("$1,234.50", "1234.50"),
+        ("1.234,50 €", "1234.50"),
+        ("¥12,900", "12900"),
+        ("12.900 JPY", "12900"),
+        ("CHF 5'000.05", "5000.05"),
+        ("£7", "7"),
+        ("US$ 0.5", "0.5"),
+        ("free", None),
+    ],
+)
+def test_amounts_in_any_notation(text, amount):
+    assert amount_of(text) == (Decimal(amount) if amount else None)
+
+
+def get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def records(served: dict[str, Any]) -> list[tuple[str, OmsCustomer, dict[str, Any]]]:
+    rows = get(served["oms"] + "/_mock/customers?limit=100")["customers"]
+    out = []
+    for row in rows:
+        raw = get(served["oms"] + "/_mock/truth?email=" + urllib.parse.quote(row["email"]))
+        out.append((row["email"], OmsCustomer.from_json(raw), raw))
+    return out
+
+
+def one_with(served: dict[str, Any], test: Any) -> str:
+    found = [email for email, customer, raw in records(served) if test(customer, raw)]
+    assert found, "the seeded store has no customer for this mutant"
+    return found[0]
+
+
+def truth_findings(served: dict[str, Any], *known: str, faults: bool = False) -> Any:
+    options = VerifyOptions(
+        served["adapter"],
+        signing_key=KEY,
+        known=[("email", e) for e in known],
+        max_examples=0,
+        seed=1,
+        oms=served["oms"],
+        platform="shopify",
+        oms_admin_token=ADMIN_TOKEN if faults else None,
+    )
+    report = run(options, phases=("scenarios",))
+    return report, {
+        o.finding.rule for o in report.observations if o.finding.rule.startswith("truth.")
+    }
+
+
+def test_the_oms_record_is_every_order_newest_first(served):
+    email, customer, raw = max(records(served), key=lambda r: len(r[1].orders))
+    assert len(customer.orders) >= 3
+    times = [o["createdAt"] for o in raw["orders"]]
+    assert [o.created_at for o in customer.orders] == times
+    from datetime import datetime
+
+    instants = [datetime.fromisoformat(t) for t in times]
+    assert instants == sorted(instants, reverse=True)
+    assert customer.emails == (email,)
+
+
+def test_the_conforming_adapter_is_true_to_the_store_even_under_oms_faults(served):
+    report, found = truth_findings(served, faults=True)  # customers picked from the store
+    assert found == set(), [
+        o.finding.message for o in report.observations if o.finding.rule in found
+    ]
+    names = list(report.scenarios)
+    assert sum(n.startswith("truth: ") and "order(s) in the OMS" in n for n in names) >= 2
+    assert any("while a burst of two 429s" in n for n in names)
+    assert any("while the OMS answering 503" in n for n in names)
+
+
+@pytest.mark.parametrize(
+    ("mutant", "customer"),
+    [
+        ("first-page-only", lambda c, raw: len(c.orders) >= 3),
+        ("local-time-as-utc", lambda c, raw: any(not o.created_at.endswith(("Z", "+00:00")) for o in c.orders)),
+        ("partial-is-complete", lambda c, raw: any(o.state == "partially fulfilled" and o.tracking for o in c.orders)),
+        ("shop-currency", lambda c, raw: any(o.currency != "USD" for o in c.orders)),
+        ("swallows-oms-errors", lambda c, raw: bool(c.orders)),
+    ],
+)  # fmt: skip
+def test_each_truth_mutant_is_caught_under_its_rule(served, mutant, customer):
+    email = one_with(served, customer)
+    set_mutant(served, mutant)
+    try:
+        report, found = truth_findings(served, email, faults=mutant == "swallows-oms-errors")
+    finally:
+        set_mutant(served, None)
+    assert MUTANTS[mutant].rule in found, (mutant, found, report.skipped)
+
+
+def test_every_truth_rule_has_a_mutant():
+    rules = {m.rule for m in MUTANTS.values() if m.needs == "oms"}
+    assert rules >= {
+        "truth.orders-complete",
+        "truth.created-at",
+        "truth.order-status",
+        "truth.order-total",
+        "truth.silent-failure",
+    }
+
+
+def test_verify_oms_on_the_command_line(lookupkit, served, tmp_path):
+    report = tmp_path / "verify.json"
+    result, _ = verify(
+        lookupkit, served["adapter"], "--signing-key", KEY, "--oms", served["oms"],
+        "--oms-admin-token", ADMIN_TOKEN, "--platform", "shopify", "--max-examples", "3",
+        "--time-budget", "90", "--report", f"json:{report}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(report.read_text())
+    assert not [f for f in document["findings"] if f["rule"].startswith("truth.")]
+    truth = [s["name"] for s in document["run"]["scenarios"] if s["name"].startswith("truth: ")]
+    assert truth, document["run"]["scenarios"]
+    assert ADMIN_TOKEN not in result.stdout + result.stderr + report.read_text()
+
+
+def test_a_bad_oms_url_is_one_line_and_exit_2(lookupkit):
+    result = subprocess.run(
+        [lookupkit, "verify", "http://127.0.0.1:1/", "--oms", "ftp://x"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--oms" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
