@@ -289,6 +289,8 @@ TRUTH_STATUS = _r("truth.order-status", "EEE", "orderStatus agrees with the OMS 
                   "canceled when cancelled; reviewing under risk review; complete only when fully fulfilled; pending otherwise")
 TRUTH_CONTACTS = _r("truth.contacts", "EEE", "The profile's emails and phones are the customer's own",
                     "map the OMS customer's email and phone, never another record's")
+TRUTH_FRESH = _r("truth.fresh", "WEE", "A change in the OMS shows in the adapter's answers within the staleness limit",
+                 "cache briefly (seconds), or drop a customer's cached answer when their orders change")
 TRUTH_UNDER_FAULTS = _r("truth.answers-under-faults", "WWW", "A short OMS rate-limit burst is retried, not passed on",
                         "retry a 429 after its Retry-After while the lookup's budget allows; an honest error is still better than a wrong answer")
 TRUTH_SILENT_FAILURE = _r("truth.silent-failure", "EEE", "An OMS failure never becomes a wrong answer",

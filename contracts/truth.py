@@ -31,6 +31,7 @@ __all__ = [
     "amount_of",
     "answers_under_faults",
     "check_answer",
+    "shows_change",
     "silent_failure",
 ]
 
@@ -311,4 +312,24 @@ def answers_under_faults(fault: int, status: int | None) -> Iterator[Violation]:
     if fault == 429 and status != 200:
         yield Violation(
             R.TRUTH_UNDER_FAULTS, "", "HTTP 200 after retrying the 429s", f"HTTP {status}"
+        )
+
+
+def shows_change(
+    order: OmsOrder, profile: Any, waited: float, limit: float, platform: str | None = None
+) -> Iterator[Violation]:
+    """After the OMS changed ``order`` (its record now), the adapter's answer shows the change:
+    the order is there with an ``orderStatus`` its new state allows. ``waited`` is how long
+    the answers were watched, ``limit`` the staleness allowed."""
+    numbers = set(order.shown_as(platform))
+    txns = _orders(profile) if isinstance(profile, Mapping) else []
+    shown = [t for _, t in txns if str(t.get("orderNumber", "")) in numbers]
+    status = str(shown[0].get("orderStatus", "")).strip().lower() if shown else ""
+    if status not in order.statuses:
+        yield Violation(
+            R.TRUTH_FRESH,
+            "results[0].transactions",
+            f"{order.label()} {' or '.join(order.statuses)} within {limit:g} s "
+            f"(the OMS order is {order.state} now); OMS record: {order.record()}",
+            f"still {status or 'not shown'} after {waited:.0f} s",
         )

@@ -59,7 +59,13 @@ def one_with(served: dict[str, Any], test: Any) -> str:
     return found[0]
 
 
-def truth_findings(served: dict[str, Any], *known: str, faults: bool = False) -> Any:
+def truth_findings(
+    served: dict[str, Any],
+    *known: str,
+    faults: bool = False,
+    staleness: float = 60,
+    submits: bool = True,
+) -> Any:
     options = VerifyOptions(
         served["adapter"],
         signing_key=KEY,
@@ -69,6 +75,8 @@ def truth_findings(served: dict[str, Any], *known: str, faults: bool = False) ->
         oms=served["oms"],
         platform="shopify",
         oms_admin_token=ADMIN_TOKEN if faults else None,
+        max_staleness=staleness,
+        no_submit=not submits,  # a submitted action (a cancellation) changes the store
     )
     report = run(options, phases=("scenarios",))
     return report, {
@@ -97,6 +105,9 @@ def test_the_conforming_adapter_is_true_to_the_store_even_under_oms_faults(serve
     assert sum(n.startswith("truth: ") and "order(s) in the OMS" in n for n in names) >= 2
     assert any("while a burst of two 429s" in n for n in names)
     assert any("while the OMS answering 503" in n for n in names)
+    changed = [n for n in names if "after the OMS cancelled" in n]
+    assert changed, names  # a change in the OMS, and the answer showed it
+    assert report.scenarios[changed[0]] is True
 
 
 @pytest.mark.parametrize(
@@ -107,16 +118,30 @@ def test_the_conforming_adapter_is_true_to_the_store_even_under_oms_faults(serve
         ("partial-is-complete", lambda c, raw: any(o.state == "partially fulfilled" and o.tracking for o in c.orders)),
         ("shop-currency", lambda c, raw: any(o.currency != "USD" for o in c.orders)),
         ("swallows-oms-errors", lambda c, raw: bool(c.orders)),
+        ("stale-cache", lambda c, raw: any(o.state in ("unfulfilled", "awaiting payment") for o in c.orders)),
     ],
 )  # fmt: skip
 def test_each_truth_mutant_is_caught_under_its_rule(served, mutant, customer):
     email = one_with(served, customer)
     set_mutant(served, mutant)
     try:
-        report, found = truth_findings(served, email, faults=mutant == "swallows-oms-errors")
+        needs_admin = mutant in ("swallows-oms-errors", "stale-cache")
+        report, found = truth_findings(
+            served, email, faults=needs_admin, staleness=4, submits=False
+        )
     finally:
         set_mutant(served, None)
-    assert MUTANTS[mutant].rule in found, (mutant, found, report.skipped)
+    assert MUTANTS[mutant].rule in found, (
+        mutant,
+        found,
+        report.skipped,
+        [
+            o.finding.message[:400]
+            for o in report.observations
+            if o.finding.rule.startswith("truth")
+        ],
+        email,
+    )
 
 
 def test_every_truth_rule_has_a_mutant():
@@ -127,6 +152,7 @@ def test_every_truth_rule_has_a_mutant():
         "truth.order-status",
         "truth.order-total",
         "truth.silent-failure",
+        "truth.fresh",
     }
 
 

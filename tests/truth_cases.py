@@ -14,6 +14,7 @@ from contracts.truth import (
     OmsOrder,
     answers_under_faults,
     check_answer,
+    shows_change,
     silent_failure,
 )
 from tests.helpers import Case
@@ -47,6 +48,9 @@ CUSTOMER = OmsCustomer(
         _order(1001, "2026-11-01T10:00:00+09:00"),
     ),
 )
+
+
+CANCELLED = _order(1003, "2026-11-20T10:00:00+09:00", statuses=("canceled",), state="cancelled")
 
 
 def _txn(number: str, created: str, status: str = "complete") -> dict[str, Any]:
@@ -144,6 +148,14 @@ TRUTH_CASES = [
         "EEE",
         lambda p: judge(silent_failure(CUSTOMER, 200, {"results": []}), p),
         lambda p: judge(silent_failure(CUSTOMER, 503, {"error": "OMS unavailable"}), p),
+    ),
+    Case(
+        "truth.fresh",
+        "WEE",
+        lambda p: judge(shows_change(CANCELLED, ANSWER, 60, 60), p),  # still pending
+        lambda p: judge(
+            shows_change(CANCELLED, _with(_first("orderStatus", "Canceled")), 2, 60), p
+        ),
     ),
     Case(
         "truth.answers-under-faults",

@@ -166,6 +166,14 @@ def _report(value: str) -> tuple[str, str]:
     metavar="TOKEN",
     help="With --oms: the OMS's admin token, so the run can inject OMS faults (never printed).",
 )
+@click.option(
+    "--max-staleness",
+    type=click.FloatRange(1, 600),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --oms and --oms-admin-token: how soon a change in the OMS must show in answers.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show info findings in the table too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.pass_context
@@ -202,6 +210,7 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         oms=params["oms"],
         platform=params["platform"],
         oms_admin_token=params["oms_admin_token"] or None,
+        max_staleness=params["max_staleness"],
     )
     progress = Progress(quiet=params["quiet"], budget=options.time_budget)
     stop = threading.Event()

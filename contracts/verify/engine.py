@@ -145,6 +145,8 @@ def _truth(verifier: Verifier) -> None:
     grounded.truth(verifier)
     verifier.step("OMS faults while looking up")
     grounded.under_faults(verifier)
+    verifier.step("a change in the OMS, watched for in the answers")
+    grounded.fresh(verifier)
 
 
 def _probes(verifier: Verifier, answers: dict[str, Exchange]) -> None:

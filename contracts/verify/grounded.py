@@ -10,14 +10,22 @@ answer. Requests to the OMS carry no Gladly credential; only the fault API gets 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from contracts.truth import OmsCustomer, answers_under_faults, check_answer, silent_failure
+from contracts.truth import (
+    OmsCustomer,
+    OmsOrder,
+    answers_under_faults,
+    check_answer,
+    shows_change,
+    silent_failure,
+)
 from contracts.verify.transport import Received, Sent, Transport
 from contracts.verify.verifier import Verifier, detailed_request
 
-__all__ = ["pick_customers", "truth", "under_faults"]
+__all__ = ["fresh", "pick_customers", "truth", "under_faults"]
 
 ADMIN_HEADER = "Lookupkit-Admin-Token"
 PICKED = 4
@@ -153,3 +161,41 @@ def _fault(v: Verifier, token: str, fault: dict[str, Any] | None) -> None:
         v.skip(
             f"OMS faults: the fault API answered HTTP {received.status} (check --oms-admin-token)"
         )
+
+
+POLL = 2.0  # seconds between the detailed lookups that watch for a change
+
+
+def fresh(v: Verifier) -> None:
+    """Cancel a known customer's newest open order in the OMS (through its admin API) and watch
+    the adapter's detailed answers until the order shows as canceled, or the staleness limit."""
+    token, limit = v.options.oms_admin_token, v.options.max_staleness
+    if not token:
+        return
+    for email in [e for f, e in v.options.known if f == "email"]:
+        customer_id = _linked_id(v, email)
+        if not customer_id:
+            continue
+        base = _base(v.options.oms or "")
+        headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
+        body = json.dumps({"email": email}).encode()
+        changed = v.transport.send(Sent("POST", base + "/_mock/truth/cancel", headers, body))
+        if changed.status != 200 or not isinstance(changed.json, dict):
+            continue  # nothing to cancel for this customer: try the next one
+        order = OmsOrder.from_json(changed.json["order"])
+        started = time.monotonic()
+        while True:
+            sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
+            results = received.json.get("results") if isinstance(received.json, dict) else None
+            profile = results[0] if isinstance(results, list) and results else None
+            waited = time.monotonic() - started
+            late = list(shows_change(order, profile, waited, limit, v.options.platform))
+            if not late or waited + POLL > limit:
+                scenario = f"truth: {email} after the OMS cancelled {order.label()}"
+                v.record(scenario, late, sent, received)
+                return
+            if v.out_of_time():  # not watched long enough to say it is stale
+                v.skip("freshness: the time budget ended before --max-staleness")
+                return
+            time.sleep(POLL)
+    v.skip("freshness: no known customer had an order the OMS could cancel")

@@ -55,7 +55,8 @@ class VerifyOptions:
     skip_rules: tuple[str, ...] = ()
     oms: str | None = None  # a 'lookupkit serve oms' the adapter reads: truth checks
     platform: str | None = None  # which of its platforms the adapter reads (order numbers)
-    oms_admin_token: str | None = None  # lets the run inject OMS faults
+    oms_admin_token: str | None = None  # lets the run inject OMS faults and change orders
+    max_staleness: float = 60.0  # seconds a change in the OMS may take to show
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )

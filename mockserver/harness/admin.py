@@ -145,6 +145,19 @@ async def truth(request: web.Request) -> web.Response:
     return web.json_response(record)
 
 
+async def cancel_newest(request: web.Request) -> web.Response:
+    """``{"email": ...}``: cancel that customer's newest cancellable order (a change for
+    ``verify --oms`` to see in the adapter's next answer); answers the order's new record."""
+    body = await _json(request)
+    email = body.get("email")
+    if not isinstance(email, str) or not email or len(email) > 320:
+        raise ApiError(400, "email must be the customer's email", "email")
+    changed = request.app[HARNESS].cancel_newest_order(email)
+    if changed is None:
+        raise ApiError(404, "this customer has no order that can still be cancelled", "email")
+    return web.json_response({"order": changed})
+
+
 async def list_faults(request: web.Request) -> web.Response:
     return web.json_response(
         {"faults": [f.as_dict() for f in request.app[HARNESS].faults.values()]}
@@ -189,6 +202,7 @@ def _admin_app(state: HarnessState, role: str) -> web.Application:
     app.router.add_get("/requests", journal)
     app.router.add_get("/customers", customers)
     app.router.add_get("/truth", truth)
+    app.router.add_post("/truth/cancel", cancel_newest)
     app.router.add_get("/faults", list_faults)
     app.router.add_post("/faults", add_fault)
     app.router.add_post("/faults/clear", clear_faults)

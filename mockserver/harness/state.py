@@ -133,3 +133,7 @@ class HarnessState:
     def truth(self, email: str) -> dict[str, Any] | None:
         """The OMS record of the customer with ``email`` (the OMS store overrides this)."""
         return None
+
+    def cancel_newest_order(self, email: str) -> dict[str, Any] | None:
+        """Cancel the customer's newest cancellable order (the OMS store overrides this)."""
+        return None

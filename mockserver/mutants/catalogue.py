@@ -32,6 +32,7 @@ class Mutant:
     delay: float = 0.0  # seconds every lookup waits before it is answered
     max_in_flight: int = 0  # more lookups than this at once are answered 503
     on_error: str | None = None  # "empty": a lookup the adapter answered 5xx becomes no results
+    stale: bool = False  # keeps each customer's first detailed answer and serves it forever
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -463,6 +464,13 @@ MUTANTS: dict[str, Mutant] = {
             "truth.silent-failure",
             "answers 'no such customer' when the OMS fails, instead of an error status",
             on_error="empty",
+            needs="oms",
+        ),
+        Mutant(
+            "stale-cache",
+            "truth.fresh",
+            "caches each customer's detailed answer forever: changes in the OMS never show",
+            stale=True,
             needs="oms",
         ),
         Mutant(

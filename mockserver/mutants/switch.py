@@ -48,10 +48,12 @@ class Switch:
     lookups: int = 0
     in_flight: int = 0  # lookups being answered now
     seen: set[str] = field(default_factory=set)
+    kept: dict[bytes, bytes] = field(default_factory=dict)  # the stale mutant's answers
 
     def reset(self) -> None:
         self.lookups = 0
         self.seen.clear()
+        self.kept.clear()
 
     def mutant(self) -> Mutant | None:
         return MUTANTS.get(self.state.settings.get("mutant") or "")
@@ -73,6 +75,8 @@ def _middleware(switch: Switch) -> Middleware:
             )
         if mutant.delay or mutant.max_in_flight:
             return await _under_load(switch, mutant, request, guard, handler)
+        if mutant.stale and request.method == "POST" and request.path == "/":
+            return await _stale(switch, request, guard, handler)
         response = await guard(request, handler)
         if not isinstance(response, web.Response):
             return response
@@ -111,6 +115,24 @@ async def _under_load(
         return await guard(request, handler)
     finally:
         switch.in_flight -= 1
+
+
+async def _stale(
+    switch: Switch, request: web.Request, guard: Middleware, handler: Handler
+) -> web.StreamResponse:
+    """The first 200 answer to each distinct lookup, served again forever (to requests the
+    adapter's authentication lets through)."""
+    key = await request.read()
+    if key in switch.kept:
+
+        async def kept(_: web.Request) -> web.StreamResponse:
+            return web.Response(body=switch.kept[key], content_type="application/json")
+
+        return await guard(request, kept)
+    response = await guard(request, handler)
+    if isinstance(response, web.Response) and response.status == 200 and response.body:
+        switch.kept[key] = bytes(response.body)  # type: ignore[arg-type]
+    return response
 
 
 def _answer(replaced: tuple[int, Any]) -> web.Response:

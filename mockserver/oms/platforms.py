@@ -10,7 +10,10 @@ from typing import Any
 __all__ = [
     "CARRIER_CODES",
     "LIFECYCLES",
+    "cancel",
+    "cancellable",
     "lifecycle",
+    "now_like",
     "parse_time",
     "same_secret",
     "shipped_quantities",
@@ -61,3 +64,34 @@ def lifecycle(order: dict[str, Any]) -> str:
 
 def amount(value: str) -> Decimal:
     return Decimal(value or "0")
+
+
+def now_like(order: dict[str, Any]) -> str:
+    """Now, written with the shop's UTC offset as the order's other times are."""
+    created = datetime.fromisoformat(order["created_at"].replace("Z", "+00:00"))
+    now = datetime.now(UTC).astimezone(created.tzinfo).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def cancellable(order: dict[str, Any]) -> bool:
+    """Open and unfulfilled: what Shopify lets a merchant cancel."""
+    return not order.get("cancelled_at") and order.get("fulfillment_status") not in (
+        "fulfilled",
+        "partial",
+    )
+
+
+def cancel(order: dict[str, Any], reason: str = "other") -> None:
+    """Cancel a (Shopify-shaped) order in place, as Shopify's cancel route does."""
+    now = now_like(order)
+    order.update(
+        cancelled_at=now,
+        cancel_reason=reason,
+        updated_at=now,
+        current_total_price="0.00",
+        financial_status="voided"
+        if order["financial_status"] in ("pending", "authorized")
+        else "refunded",
+    )
+    for line in order["line_items"]:
+        line.update(current_quantity=0, fulfillable_quantity=0)

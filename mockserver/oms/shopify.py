@@ -12,14 +12,13 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver.oms.params import BadParam, int_list, one_int, timestamp
-from mockserver.oms.platforms import same_secret
+from mockserver.oms.platforms import cancel, cancellable, now_like, same_secret
 from mockserver.oms.queries import (
     FINANCIAL_STATUSES,
     FULFILLMENT_FILTERS,
@@ -310,13 +309,6 @@ async def _json_body(request: web.Request) -> Any:
         raise BadParam("body", "is not valid JSON") from None
 
 
-def _now_like(order: dict[str, Any]) -> str:
-    """Now, written with the shop's UTC offset as the order's other times are."""
-    created = datetime.fromisoformat(order["created_at"].replace("Z", "+00:00"))
-    now = datetime.now(UTC).astimezone(created.tzinfo).replace(microsecond=0)
-    return now.isoformat().replace("+00:00", "Z")
-
-
 async def cancel_order(request: web.Request) -> web.Response:
     order = _order_or_404(request)
     body = await _json_body(request)
@@ -327,20 +319,9 @@ async def cancel_order(request: web.Request) -> web.Response:
         return errors(422, {"reason": [f"must be one of {', '.join(CANCEL_REASONS)}"]})
     if order.get("cancelled_at"):
         return errors(422, {"order": ["has already been cancelled"]})
-    if order.get("fulfillment_status") in ("fulfilled", "partial"):
+    if not cancellable(order):
         return errors(422, {"order": ["cannot be cancelled because it has fulfillments"]})
-    now = _now_like(order)
-    order.update(
-        cancelled_at=now,
-        cancel_reason=reason,
-        updated_at=now,
-        current_total_price="0.00",
-        financial_status="voided"
-        if order["financial_status"] in ("pending", "authorized")
-        else "refunded",
-    )
-    for line in order["line_items"]:
-        line.update(current_quantity=0, fulfillable_quantity=0)
+    cancel(order, reason)
     request.app[STORE].save_order(order)
     return web.json_response({"order": order})
 
@@ -393,7 +374,7 @@ async def update_order(request: web.Request) -> web.Response:
                 **(order.get("shipping_address") or {}),
                 **update["shipping_address"],
             }
-        order.update(update, updated_at=_now_like(order))
+        order.update(update, updated_at=now_like(order))
 
     order, changed = request.app[STORE].change_order(_id(request), change, if_match=wanted)
     if order is None:

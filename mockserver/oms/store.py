@@ -32,7 +32,7 @@ from mockserver.oms.queries import (
     source_where,
     to_timestamp,
 )
-from mockserver.oms.truth import truth_of
+from mockserver.oms.truth import cancel_newest, truth_of
 
 __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 
@@ -88,7 +88,9 @@ class Store(HarnessState):
         self, path: str = ":memory:", *, settings: dict[str, Any] | None = None, **admin: Any
     ) -> None:
         super().__init__(DEFAULT_SETTINGS | (settings or {}), **admin)
-        self.setting_checks["rateLimit"] = _check_rate_limit
+        self.setting_checks["rateLimit"] = lambda v: (
+            None if isinstance(v, bool) else "rateLimit must be true or false"
+        )
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.create_function("lower_text", 1, _lower_text, deterministic=True)
@@ -327,9 +329,11 @@ class Store(HarnessState):
             )
         return out
 
-    def truth(self, email: str) -> dict[str, Any] | None:
-        """What ``verify --oms`` checks answers against (``mockserver.oms.truth``)."""
+    def truth(self, email: str) -> dict[str, Any] | None:  # for verify --oms (oms/truth.py)
         return truth_of(self, email, OrderQuery)
+
+    def cancel_newest_order(self, email: str) -> dict[str, Any] | None:
+        return cancel_newest(self, email, OrderQuery)
 
     # -- orders ---------------------------------------------------------------------------------
 
@@ -485,10 +489,6 @@ def etag_of(doc: str) -> str:
 def _lower_text(value: Any) -> Any:
     """SQL ``lower_text(x)``: Python's lower-casing (SQLite's ``lower`` folds ASCII only)."""
     return value.lower() if isinstance(value, str) else value
-
-
-def _check_rate_limit(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "rateLimit must be true or false"
 
 
 def _like(text: str) -> str:

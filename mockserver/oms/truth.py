@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from mockserver.oms.platforms import lifecycle
+from mockserver.oms.platforms import cancel, cancellable, lifecycle
 
-__all__ = ["MAX_ORDERS", "truth_of", "truth_record"]
+__all__ = ["MAX_ORDERS", "cancel_newest", "truth_of", "truth_record"]
 
 MAX_ORDERS = 1000
 
@@ -22,6 +22,10 @@ class _Store(Protocol):  # the Store's reads this module uses (it must not impor
     def search_customers(self, terms: Sequence[tuple[str, str]], limit: int) -> list[str]: ...
 
     def list_orders(self, query: Any, *, limit: int) -> list[tuple[int, int, str]]: ...
+
+    def change_order(
+        self, order_id: int, change: Callable[[dict[str, Any]], None]
+    ) -> tuple[dict[str, Any] | None, bool]: ...
 
 
 # Gladly's orderStatus values consistent with each lifecycle (SPEC §5's four definitions).
@@ -93,3 +97,18 @@ def truth_of(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, 
     customer = json.loads(found[0])
     rows = store.list_orders(query(customer_id=customer["id"], status="any"), limit=MAX_ORDERS)
     return truth_record(customer, [json.loads(doc) for _, _, doc in rows])
+
+
+def cancel_newest(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
+    """Cancel the newest order of the customer with ``email`` that can still be cancelled, as
+    Shopify's cancel route would; its record afterwards, or None when there is none."""
+    found = store.search_customers([("email", email)], 1)
+    if not found:
+        return None
+    customer = json.loads(found[0])
+    rows = store.list_orders(query(customer_id=customer["id"], status="any"), limit=MAX_ORDERS)
+    for _, order_id, doc in rows:
+        if cancellable(json.loads(doc)):
+            changed, _ = store.change_order(order_id, cancel)
+            return _order(changed) if changed else None
+    return None
