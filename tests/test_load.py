@@ -51,7 +51,7 @@ def test_a_standalone_run_sends_gladlys_mix_all_signed_and_reports_percentiles(
 ):
     junit, html, csv = tmp_path / "load.xml", tmp_path / "locust.html", tmp_path / "stats"
     result, document = run_load(
-        lookupkit, served, tmp_path, "--rps", "40", "--duration", "6", "--users", "8",
+        lookupkit, served, tmp_path, "--rps", "40", "--duration", "5", "--users", "8",
         "--report", f"junit:{junit}", "--report", f"html:{html}", "--report", f"csv:{csv}",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -136,7 +136,7 @@ def test_a_slow_adapter_gets_a_latency_warning(lookupkit, served, tmp_path):
     set_mutant(served, "slow-lookups")
     try:
         result, document = run_load(
-            lookupkit, served, tmp_path, "--rps", "2", "--users", "4", "--duration", "9",
+            lookupkit, served, tmp_path, "--rps", "2", "--users", "4", "--duration", "7",
         )  # fmt: skip
     finally:
         set_mutant(served, None)
@@ -209,7 +209,7 @@ def test_sigterm_ends_the_run_with_its_summary_and_report(lookupkit, served, tmp
          "--rps", "20", "--duration", "120", "--processes", "2", "--report", f"json:{report}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin"},
     )  # fmt: skip
-    time.sleep(10)
+    time.sleep(7)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 1, stdout + stderr
