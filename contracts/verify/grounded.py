@@ -28,7 +28,8 @@ from contracts.verify.verifier import Verifier, detailed_request
 __all__ = ["fresh", "pick_customers", "truth", "under_faults"]
 
 ADMIN_HEADER = "Lookupkit-Admin-Token"
-PICKED = 4
+PICKED = 5
+CANDIDATES = 40  # customers whose orders are read to find the kinds above
 BURST = 2  # 429s in a burst an adapter has the budget to retry
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (  # what the OMS does while a lookup runs
     ("a burst of two 429s", {"kind": "status", "status": 429, "times": BURST}),
@@ -50,28 +51,41 @@ def _get(transport: Transport, url: str) -> Received:
 
 
 def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
-    """Up to four customers of the store as ``--known`` entries, most different first: the one
-    with the most orders, one with a name beyond ASCII, one in the middle, one without orders."""
+    """Up to PICKED customers of the store as ``--known`` entries, as different as the store
+    allows: the most orders, a name beyond ASCII, a cancelled order, a refunded order, no
+    orders."""
     transport = Transport(timeout=timeout)
     try:
         received = _get(transport, f"{_base(oms)}/_mock/customers?limit=200")
+        rows = received.json.get("customers") if isinstance(received.json, dict) else None
+        if received.status != 200 or not isinstance(rows, list):
+            return []
+        rows = [r for r in rows if isinstance(r, dict) and r.get("email")]
+        orders = {}
+        for row in rows[:CANDIDATES]:
+            url = f"{_base(oms)}/_mock/truth?email={quote(str(row['email']))}"
+            record = _get(transport, url).json
+            orders[row["email"]] = record.get("orders") or [] if isinstance(record, dict) else []
     finally:
         transport.close()
-    rows = received.json.get("customers") if isinstance(received.json, dict) else None
-    if received.status != 200 or not isinstance(rows, list):
-        return []
-    rows = [r for r in rows if isinstance(r, dict) and r.get("email")]
-    chosen: list[dict[str, Any]] = []
-    candidates = [
-        rows[0] if rows else None,
-        next((r for r in rows if not str(r.get("name", "")).isascii()), None),
-        rows[len(rows) // 2] if rows else None,
-        next((r for r in reversed(rows) if not r.get("orders")), None),
-    ]
-    for row in candidates:
-        if row is not None and row not in chosen:
-            chosen.append(row)
-    return [("email", str(r["email"])) for r in chosen[:PICKED]]
+
+    def has(key: str, *values: str) -> Any:
+        return lambda r: any(o.get(key) in values for o in orders.get(r["email"], []))
+
+    kinds = (  # each a different customer where the store has one
+        lambda r: True,  # the most orders (the list comes most orders first)
+        lambda r: not str(r.get("name", "")).isascii(),
+        has("state", "cancelled"),
+        has("financialStatus", "refunded", "partially_refunded"),
+        lambda r: not r.get("orders"),
+    )
+    chosen: list[str] = []
+    for kind in kinds:
+        pool = rows if kind is not kinds[-1] else list(reversed(rows))
+        found = next((r["email"] for r in pool if r["email"] not in chosen and kind(r)), None)
+        if found:
+            chosen.append(str(found))
+    return [("email", email) for email in chosen[:PICKED]]
 
 
 def _record(v: Verifier, email: str) -> OmsCustomer | None:
@@ -171,6 +185,7 @@ def _fault(v: Verifier, token: str, fault: dict[str, Any] | None) -> None:
 
 
 POLL = 2.0  # seconds between the detailed lookups that watch for a change
+FRESH_TRIES = 10  # customers tried for an order the OMS can cancel
 
 
 def fresh(v: Verifier) -> None:
@@ -179,11 +194,11 @@ def fresh(v: Verifier) -> None:
     token, limit = v.options.oms_admin_token, v.options.max_staleness
     if not token:
         return
-    for email in [e for f, e in v.options.known if f == "email"]:
+    base = _base(v.options.oms or "")
+    for email in _emails_to_change(v):
         customer_id = _linked_id(v, email)
         if not customer_id:
             continue
-        base = _base(v.options.oms or "")
         headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
         body = json.dumps({"email": email}).encode()
         changed = v.transport.send(Sent("POST", base + "/_mock/truth/cancel", headers, body))
@@ -205,4 +220,14 @@ def fresh(v: Verifier) -> None:
                 v.skip("freshness: the time budget ended before --max-staleness")
                 return
             time.sleep(POLL)
-    v.skip("freshness: no known customer had an order the OMS could cancel")
+    v.skip("freshness: no customer of the store had an order the OMS could cancel")
+
+
+def _emails_to_change(v: Verifier) -> list[str]:
+    """The known customers first, then the store's others (the scenarios' actions may have
+    cancelled the known ones' open orders already)."""
+    emails = [e for f, e in v.options.known if f == "email"]
+    received = _get(v.transport, f"{_base(v.options.oms or '')}/_mock/customers?limit=50")
+    rows = received.json.get("customers") if isinstance(received.json, dict) else None
+    emails += [str(r["email"]) for r in rows or [] if isinstance(r, dict) and r.get("email")]
+    return list(dict.fromkeys(emails))[:FRESH_TRIES]

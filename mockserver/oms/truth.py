@@ -72,6 +72,7 @@ def _order(order: dict[str, Any]) -> dict[str, Any]:
         "skus": list(dict.fromkeys(str(line["sku"]) for line in lines if line.get("sku"))),
         "statuses": list(STATUSES[stage]),
         "state": STATES[stage],
+        "financialStatus": order.get("financial_status") or "",
     }
 
 
