@@ -102,6 +102,17 @@ async def test_basic_search_on_each_attribute_returns_only_matches(servers, http
     assert errors(body, request) == []
 
 
+@pytest.mark.parametrize("word", ["a", "E", "son"])
+async def test_a_name_search_returns_only_customers_with_that_name(servers, http, word):
+    """Shopify's free text matches emails too ('a' is in most of them): the adapter keeps the
+    customers whose name has the word (the fuzzer found this with {"name": "a"})."""
+    request = {"lookupLevel": "BASIC", "query": {"name": word}, "uniqueMatchRequired": False}
+    status, body = await gladly(http, servers.adapter + "/", request)
+    assert status == 200
+    names = [r["name"].lower() for r in body["results"]]
+    assert all(word.lower() in name for name in names), names
+
+
 async def test_basic_search_with_nothing_searchable_is_empty(servers, http):
     request = {
         "lookupLevel": "BASIC",

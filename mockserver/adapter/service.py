@@ -161,13 +161,15 @@ class LookupService:
         if attr == "externalCustomerId":
             customer = await self.shopify.customer(clean, deadline)
             return [customer] if customer else []
-        if attr == "name":
+        if attr == "name":  # Shopify's free text matches emails and more: keep the names
             words = clean.split()
-            if len(words) > 1:
-                return await self.shopify.search(
-                    f'first_name:"{words[0]}" last_name:"{words[-1]}"', deadline
-                )
-            return await self.shopify.search(words[0], deadline)
+            query = f'first_name:"{words[0]}" last_name:"{words[-1]}"' if words[1:] else words[0]
+            wanted = clean.lower()
+            return [
+                c
+                for c in await self.shopify.search(query, deadline)
+                if wanted in f"{c.get('first_name') or ''} {c.get('last_name') or ''}".lower()
+            ]
         if attr in ("email", "phone"):
             return await self.shopify.search(f'{attr}:"{clean}"', deadline)
         return []

@@ -483,7 +483,8 @@ MUTANTS: dict[str, Mutant] = {
         Mutant(
             "fails-under-load",
             "envelope.http-status",
-            "answers 503 when more than 3 lookups are in flight at once",
+            "takes 0.1 s a lookup and answers 503 when more than 3 are in flight at once",
+            delay=0.1,
             max_in_flight=3,
             needs="load",
         ),
