@@ -92,7 +92,7 @@ def test_a_standalone_run_sends_gladlys_mix_all_signed_and_reports_percentiles(
 
 def test_processes_run_locusts_master_and_workers_and_add_their_counts(lookupkit, served, tmp_path):
     result, document = run_load(
-        lookupkit, served, tmp_path, "--rps", "30", "--duration", "6", "--users", "6",
+        lookupkit, served, tmp_path, "--rps", "30", "--duration", "4", "--users", "6",
         "--processes", "2", "--submits",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -120,7 +120,7 @@ def test_a_master_and_a_worker_started_as_the_readme_says_run_together(lookupkit
     try:
         master = load(
             lookupkit, *common, "--master", "--master-port", port, "--expect-workers", "1",
-            "--rps", "20", "--duration", "5", "--report", f"json:{report}",
+            "--rps", "20", "--duration", "3", "--report", f"json:{report}",
         )  # fmt: skip
         worker_out, _ = worker.communicate(timeout=60)
     finally:
@@ -153,7 +153,7 @@ def test_an_adapter_that_fails_under_concurrency_fails_the_verdict(lookupkit, se
     set_mutant(served, "fails-under-load")
     try:
         result, document = run_load(
-            lookupkit, served, tmp_path, "--rps", "80", "--users", "20", "--duration", "5",
+            lookupkit, served, tmp_path, "--rps", "80", "--users", "20", "--duration", "3",
         )  # fmt: skip
     finally:
         set_mutant(served, None)
@@ -170,7 +170,7 @@ def test_an_adapter_that_fails_under_concurrency_fails_the_verdict(lookupkit, se
 def test_a_wrong_signing_key_is_refused_and_says_so(lookupkit, served, tmp_path):
     result = load(
         lookupkit, served["adapter"], "--signing-key", "not-the-key-9q", "--from-oms",
-        served["oms"], "--rps", "5", "--duration", "3",
+        served["oms"], "--rps", "5", "--duration", "2",
     )  # fmt: skip
     assert result.returncode == 1
     assert "the signature or credentials were refused" in result.stdout
