@@ -31,8 +31,10 @@ __all__ = [
     "read_input",
     "run",
     "sign",
+    "signing_options",
     "user_password",
     "validated",
+    "writable",
 ]
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -241,6 +243,30 @@ def validated(parser: Callable[[str], Any]) -> Callable[[click.Context, click.Pa
         return parser(value)
 
     return callback
+
+
+def signing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--signing-key`` (or GLADLY_SIGNING_KEY) and ``--basic-auth``, as Gladly's app has them."""
+    command = click.option(
+        "--basic-auth", metavar="USER:PASS", help="Basic credentials configured for the app."
+    )(command)
+    return click.option(
+        "--signing-key",
+        envvar="GLADLY_SIGNING_KEY",
+        show_envvar=True,
+        metavar="KEY",
+        help="The app's signing key; every request is signed with it (never printed).",
+    )(command)
+
+
+def writable(path: str, option: str) -> str:
+    """``path`` if a report can be written there; else a BadParameter naming ``option``."""
+    folder = Path(path).parent
+    if Path(path).is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise click.BadParameter(
+            f"cannot write {path!r} (is the folder there and writable?)", param_hint=option
+        )
+    return path
 
 
 def header_option(help_text: str) -> Callable[[Any], Any]:

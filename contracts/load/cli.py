@@ -23,7 +23,15 @@ from urllib.parse import SplitResult, urlsplit
 
 import click
 
-from contracts.cli import InputError, field_value, header_option, user_password, validated
+from contracts.cli import (
+    InputError,
+    field_value,
+    header_option,
+    signing_options,
+    user_password,
+    validated,
+    writable,
+)
 from contracts.load.customers import customers_from
 from contracts.load.model import RAMPS, Rate, mean_users_share
 from contracts.load.verdict import finish
@@ -46,24 +54,12 @@ def _report(value: str) -> tuple[str, str]:
             f"{value!r} is not json:PATH, junit:PATH, html:PATH or csv:PREFIX",
             param_hint="--report",
         )
-    folder = Path(path).parent
-    if Path(path).is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise click.BadParameter(
-            f"cannot write {path!r} (is the folder there and writable?)", param_hint="--report"
-        )
-    return kind, path
+    return kind, writable(path, "--report")
 
 
 @click.command()
 @click.argument("url")
-@click.option(
-    "--signing-key",
-    envvar="GLADLY_SIGNING_KEY",
-    show_envvar=True,
-    metavar="KEY",
-    help="The app's signing key; every request is signed with it (never printed).",
-)
-@click.option("--basic-auth", metavar="USER:PASS", help="Basic credentials configured for the app.")
+@signing_options
 @header_option("An admin-configured header sent (and signed) on every request. Repeatable.")
 @click.option(
     "--query-form",

@@ -9,13 +9,20 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from contracts.cli import InputError, field_value, header_option, user_password, validated
+from contracts.cli import (
+    InputError,
+    field_value,
+    header_option,
+    signing_options,
+    user_password,
+    validated,
+    writable,
+)
 from contracts.rules import PROFILES, RULES
 from contracts.truth import PLATFORMS
 from contracts.verify.engine import Unreachable, VerifyOptions, run
@@ -44,24 +51,12 @@ def _report(value: str) -> tuple[str, str]:
         )
     if path == "-":
         return kind, path  # standard output
-    folder = Path(path).parent
-    if Path(path).is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise click.BadParameter(
-            f"cannot write {path!r} (is the folder there and writable?)", param_hint="--report"
-        )
-    return kind, path
+    return kind, writable(path, "--report")
 
 
 @click.command()
 @click.argument("url")
-@click.option(
-    "--signing-key",
-    envvar="GLADLY_SIGNING_KEY",
-    show_envvar=True,
-    metavar="KEY",
-    help="The app's signing key; every request is signed with it (never printed).",
-)
-@click.option("--basic-auth", metavar="USER:PASS", help="Basic credentials configured for the app.")
+@signing_options
 @header_option("An admin-configured header sent (and signed) on every request. Repeatable.")
 @click.option(
     "--known",
