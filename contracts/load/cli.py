@@ -35,8 +35,8 @@ from contracts.cli import (
 from contracts.load.customers import customers_from
 from contracts.load.model import RAMPS, Rate, mean_users_share
 from contracts.load.verdict import finish
-from contracts.redact import secret_header
 from contracts.rules import PROFILES
+from contracts.verify.options import VerifyOptions
 
 __all__ = ["load"]
 
@@ -147,14 +147,15 @@ def _config(url: str, parts: SplitResult, params: dict[str, Any]) -> dict[str, A
     users = params["users"] or rate.default_users()
     duration = params["duration"] or MAX_DURATION
     basic = user_password(params["basic_auth"])
-    secrets = [params["signing_key"] or "", *(basic or ("", ""))[1:]]
-    secrets += [v for k, v in params["headers"] if secret_header(k)]
+    # what verify redacts, in every form it knows (the Basic pair too, as an echo carries it)
+    headers = dict(params["headers"])
+    secrets = VerifyOptions(url, params["signing_key"], basic, headers).secrets()
     return {
         "url": url,
         "origin": f"{parts.scheme}://{parts.netloc}",
         "signing_key": params["signing_key"] or None,
         "basic_auth": list(basic) if basic else None,
-        "headers": dict(params["headers"]),
+        "headers": headers,
         "query_form": params["query_form"],
         "customers": [c.as_dict() for c in customers],
         "search_attributes": list(params["search_attributes"] or ("email",)),
@@ -169,7 +170,7 @@ def _config(url: str, parts: SplitResult, params: dict[str, Any]) -> dict[str, A
         "check_every": params["check_every"],
         "profile": params["conformance"],
         "seed": params["seed"],
-        "secrets": [s for s in secrets if s],
+        "secrets": list(secrets),
     }
 
 

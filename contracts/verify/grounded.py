@@ -22,6 +22,7 @@ from contracts.truth import (
     shows_change,
     silent_failure,
 )
+from contracts.verify.scenarios import GLADLY_ID
 from contracts.verify.transport import Received, Sent, Transport
 from contracts.verify.verifier import Verifier, detailed_request
 
@@ -103,7 +104,7 @@ def _record(v: Verifier, email: str) -> OmsCustomer | None:
 def _linked_id(v: Verifier, email: str) -> str:
     request = {
         "lookupLevel": "BASIC",
-        "query": {"emails": [email], "id": "Br1zuiBMTA-daPVl50x45w", "name": "Truth Check"},
+        "query": {"emails": [email], "id": GLADLY_ID, "name": "Truth Check"},
         "uniqueMatchRequired": False,
     }
     exchange, _ = v.lookup(f"truth: auto-link by email {email}", request)

@@ -89,26 +89,35 @@ def truth_record(customer: dict[str, Any], orders: list[dict[str, Any]]) -> dict
     }
 
 
-def truth_of(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
-    """The customer with ``email`` and all their orders (at most MAX_ORDERS, newest first),
-    platform-neutral; None when no customer has it. ``query`` builds the store's OrderQuery."""
+def _customer_and_orders(
+    store: _Store, email: str, query: Callable[..., Any]
+) -> tuple[dict[str, Any], list[tuple[int, int, str]]] | None:
+    """The customer with ``email`` and their order rows, newest first (at most MAX_ORDERS)."""
     found = store.search_customers([("email", email)], 1)
     if not found:
         return None
     customer = json.loads(found[0])
     rows = store.list_orders(query(customer_id=customer["id"], status="any"), limit=MAX_ORDERS)
+    return customer, rows
+
+
+def truth_of(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
+    """The customer with ``email`` and all their orders (at most MAX_ORDERS, newest first),
+    platform-neutral; None when no customer has it. ``query`` builds the store's OrderQuery."""
+    found = _customer_and_orders(store, email, query)
+    if found is None:
+        return None
+    customer, rows = found
     return truth_record(customer, [json.loads(doc) for _, _, doc in rows])
 
 
 def cancel_newest(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
     """Cancel the newest order of the customer with ``email`` that can still be cancelled, as
     Shopify's cancel route would; its record afterwards, or None when there is none."""
-    found = store.search_customers([("email", email)], 1)
-    if not found:
+    found = _customer_and_orders(store, email, query)
+    if found is None:
         return None
-    customer = json.loads(found[0])
-    rows = store.list_orders(query(customer_id=customer["id"], status="any"), limit=MAX_ORDERS)
-    for _, order_id, doc in rows:
+    for _, order_id, doc in found[1]:
         if cancellable(json.loads(doc)):
             changed, _ = store.change_order(order_id, cancel)
             return _order(changed) if changed else None
