@@ -291,6 +291,8 @@ TRUTH_CONTACTS = _r("truth.contacts", "EEE", "The profile's emails and phones ar
                     "map the OMS customer's email and phone, never another record's")
 TRUTH_FRESH = _r("truth.fresh", "WEE", "A change in the OMS shows in the adapter's answers within the staleness limit",
                  "cache briefly (seconds), or drop a customer's cached answer when their orders change")
+TRUTH_ACTION_EFFECT = _r("truth.action-effect", "WEE", "The answer after an action shows what the action did in the OMS",
+                         "drop the customer's cached answer when an action changes their orders, so the agent's refresh shows the change")
 TRUTH_UNDER_FAULTS = _r("truth.answers-under-faults", "WWW", "A short OMS rate-limit burst is retried, not passed on",
                         "retry a 429 after its Retry-After while the lookup's budget allows; an honest error is still better than a wrong answer")
 TRUTH_SILENT_FAILURE = _r("truth.silent-failure", "EEE", "An OMS failure never becomes a wrong answer",

@@ -31,6 +31,7 @@ __all__ = [
     "amount_of",
     "answers_under_faults",
     "check_answer",
+    "shows_action",
     "shows_change",
     "silent_failure",
 ]
@@ -318,18 +319,44 @@ def answers_under_faults(fault: int, status: int | None) -> Iterator[Violation]:
 def shows_change(
     order: OmsOrder, profile: Any, waited: float, limit: float, platform: str | None = None
 ) -> Iterator[Violation]:
-    """After the OMS changed ``order`` (its record now), the adapter's answer shows the change:
-    the order is there with an ``orderStatus`` its new state allows. ``waited`` is how long
-    the answers were watched, ``limit`` the staleness allowed."""
+    """After the OMS changed ``order`` (its record now: cancelled, shipped, or newly placed),
+    the adapter's answer shows the change: the order is there, with an ``orderStatus`` its new
+    state allows and every tracking number it has. ``waited`` is how long the answers were
+    watched, ``limit`` the staleness allowed."""
     numbers = set(order.shown_as(platform))
     txns = _orders(profile) if isinstance(profile, Mapping) else []
-    shown = [t for _, t in txns if str(t.get("orderNumber", "")) in numbers]
-    status = str(shown[0].get("orderStatus", "")).strip().lower() if shown else ""
-    if status not in order.statuses:
+    shown_txns = [t for _, t in txns if str(t.get("orderNumber", "")) in numbers]
+    txn = shown_txns[0] if shown_txns else {}
+    status = str(txn.get("orderStatus", "")).strip().lower()
+    tracking = {
+        str(f.get("trackingNumber"))
+        for f in txn.get("fulfillments") or []
+        if isinstance(f, dict) and f.get("trackingNumber")
+    }
+    missing = [t for t in order.tracking if t not in tracking]
+    if not txn or status not in order.statuses or missing:
+        with_tracking = f" with tracking {', '.join(order.tracking)}" if order.tracking else ""
+        if not txn:
+            seen = "not shown"
+        elif status not in order.statuses:
+            seen = f"still {status or 'without a status'}"
+        else:
+            seen = f"without tracking {', '.join(missing)}"
         yield Violation(
             R.TRUTH_FRESH,
             "results[0].transactions",
-            f"{order.label()} {' or '.join(order.statuses)} within {limit:g} s "
+            f"{order.label()} {' or '.join(order.statuses)}{with_tracking} within {limit:g} s "
             f"(the OMS order is {order.state} now); OMS record: {order.record()}",
-            f"still {status or 'not shown'} after {waited:.0f} s",
+            f"{seen} after {waited:.0f} s",
         )
+
+
+def shows_action(
+    oms: OmsCustomer, profile: Mapping[str, Any], platform: str | None = None
+) -> Iterator[Violation]:
+    """The answer right after an action the adapter said it did, against the OMS as the action
+    left it: every truth check, under ``truth.action-effect`` (a cached answer shows the old
+    state)."""
+    for wrong in check_answer(oms, profile, platform):
+        title = f"After the action: {wrong.rule.title[0].lower()}{wrong.rule.title[1:]}"
+        yield Violation(R.TRUTH_ACTION_EFFECT, wrong.path, wrong.expected, wrong.received, title)

@@ -4,8 +4,10 @@ rules rest on (amounts, instants) takes every notation of the same fact."""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
+import urllib.error
 import urllib.parse
 import urllib.request
 from decimal import Decimal
@@ -13,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from contracts.truth import OmsCustomer, amount_of
+from contracts.truth import OmsCustomer, amount_of, shows_change
 from contracts.verify.engine import VerifyOptions, run
 from mockserver.mutants import MUTANTS
-from tests.helpers import ADMIN_TOKEN, set_mutant, verify
+from tests.helpers import ADMIN, ADMIN_TOKEN, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY
+from tests.truth_cases import ANSWER, SHIPPED
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +40,20 @@ pytestmark = pytest.mark.slow
 )
 def test_amounts_in_any_notation(text, amount):
     assert amount_of(text) == (Decimal(amount) if amount else None)
+
+
+def test_a_shipped_order_shows_with_its_new_tracking_number():
+    shown_complete = copy.deepcopy(ANSWER)
+    shown_complete["transactions"][0]["orderStatus"] = "complete"
+    late = list(shows_change(SHIPPED, shown_complete, 60, 60))
+    assert [v.rule.id for v in late] == ["truth.fresh"]
+    assert "1Z777" in late[0].expected
+    assert "without tracking 1Z777" in late[0].received
+    shown_complete["transactions"][0]["fulfillments"] = [
+        {"trackingNumber": n} for n in SHIPPED.tracking
+    ]
+    assert list(shows_change(SHIPPED, shown_complete, 2, 60)) == []
+    assert "not shown" in next(shows_change(SHIPPED, {"transactions": []}, 5, 60)).received
 
 
 def get(url: str) -> Any:
@@ -107,9 +124,13 @@ def test_the_conforming_adapter_is_true_to_the_store_even_under_oms_faults(serve
 
     for label, _ in FAULTS:  # each fault was injected, and the answer under it was judged
         assert any(n.endswith(f"while {label}") for n in names), (label, names)
-    changed = [n for n in names if "after the OMS cancelled" in n]
-    assert changed, names  # a change in the OMS, and the answer showed it
-    assert report.scenarios[changed[0]] is True
+    for done in ("cancelled", "shipped", "placed"):  # each change in the OMS, and it showed
+        changed = [n for n in names if f"after the OMS {done}" in n]
+        assert changed, (done, names, report.skipped)
+        assert report.scenarios[changed[0]] is True
+    after = [n for n in names if n.endswith("after the action, against the OMS")]
+    assert after, names  # the scenarios' submits, and the refresh judged against the OMS
+    assert all(report.scenarios[n] is True for n in after)
 
 
 @pytest.mark.parametrize(
@@ -121,6 +142,7 @@ def test_the_conforming_adapter_is_true_to_the_store_even_under_oms_faults(serve
         ("shop-currency", lambda c, raw: any(o.currency != "USD" for o in c.orders)),
         ("swallows-oms-errors", lambda c, raw: bool(c.orders)),
         ("stale-cache", lambda c, raw: any(o.state in ("unfulfilled", "awaiting payment") for o in c.orders)),
+        ("stale-after-action", lambda c, raw: any(o.state in ("unfulfilled", "awaiting payment") for o in c.orders)),
     ],
 )  # fmt: skip
 def test_each_truth_mutant_is_caught_under_its_rule(served, mutant, customer):
@@ -128,8 +150,9 @@ def test_each_truth_mutant_is_caught_under_its_rule(served, mutant, customer):
     set_mutant(served, mutant)
     try:
         needs_admin = mutant in ("swallows-oms-errors", "stale-cache")
+        submits = mutant == "stale-after-action"  # its defect shows after an action only
         report, found = truth_findings(
-            served, email, faults=needs_admin, staleness=4, submits=False
+            served, email, faults=needs_admin, staleness=4, submits=submits
         )
     finally:
         set_mutant(served, None)
@@ -155,6 +178,7 @@ def test_every_truth_rule_has_a_mutant():
         "truth.order-total",
         "truth.silent-failure",
         "truth.fresh",
+        "truth.action-effect",
     }
 
 
@@ -181,3 +205,64 @@ def test_a_bad_oms_url_is_one_line_and_exit_2(lookupkit):
     assert result.returncode == 2
     assert "--oms" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def change(served: dict[str, Any], email: str, kind: Any) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        served["oms"] + "/_mock/truth/change",
+        data=json.dumps({"email": email, "change": kind}).encode(),
+        headers={"Content-Type": "application/json", **ADMIN},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_the_oms_changes_a_customer_as_the_platform_would(served):
+    email = one_with(
+        served,
+        lambda c, raw: sum(o.state in ("unfulfilled", "awaiting payment") for o in c.orders) >= 1,
+    )
+    before = OmsCustomer.from_json(
+        get(served["oms"] + "/_mock/truth?email=" + urllib.parse.quote(email))
+    )
+    status, body = change(served, email, "fulfil")
+    assert status == 200, body
+    shipped = body["order"]
+    assert shipped["state"] == "fully fulfilled"
+    assert shipped["statuses"] == ["complete"]
+    assert shipped["trackingNumbers"][-1].startswith("1Z")
+    status, body = change(served, email, "new-order")
+    assert status == 200, body
+    placed = body["order"]
+    after = get(served["oms"] + "/_mock/truth?email=" + urllib.parse.quote(email))
+    assert len(after["orders"]) == len(before.orders) + 1
+    assert after["orders"][0]["numbers"] == placed["numbers"]  # the newest, first
+    assert placed["state"] == "unfulfilled"
+    assert placed["trackingNumbers"] == []
+    numbers = [o["numbers"]["shopify"][1] for o in after["orders"]]
+    assert len(set(numbers)) == len(numbers)
+    status, body = change(served, email, "cancel")
+    assert status == 200, body
+    assert body["order"]["numbers"] == placed["numbers"]  # the new one is the newest open order
+    assert body["order"]["state"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("email", "kind", "status", "field"),
+    [
+        ("nobody@example.invalid", "cancel", 404, "email"),
+        ("nobody@example.invalid", "new-order", 404, "email"),
+        ("", "cancel", 400, "email"),
+        ("ana@example.com", "refund", 400, "change"),
+        ("ana@example.com", ["cancel"], 400, "change"),
+    ],
+)
+def test_a_change_the_oms_cannot_make_is_a_clear_error(served, email, kind, status, field):
+    got, body = change(served, email, kind)
+    assert got == status, body
+    assert body["field"] == field, body
+    assert body["error"], body

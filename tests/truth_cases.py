@@ -14,12 +14,13 @@ from contracts.truth import (
     OmsOrder,
     answers_under_faults,
     check_answer,
+    shows_action,
     shows_change,
     silent_failure,
 )
 from tests.helpers import Case
 
-__all__ = ["ANSWER", "CUSTOMER", "TRUTH_CASES", "TRUTH_RULES"]
+__all__ = ["ANSWER", "CUSTOMER", "SHIPPED", "TRUTH_CASES", "TRUTH_RULES"]
 
 
 def _order(number: int, created: str, **extra: Any) -> OmsOrder:
@@ -51,6 +52,12 @@ CUSTOMER = OmsCustomer(
 
 
 CANCELLED = _order(1003, "2026-11-20T10:00:00+09:00", statuses=("canceled",), state="cancelled")
+SHIPPED = _order(1003, "2026-11-20T10:00:00+09:00", tracking=("1Z999", "1Z777"))
+AFTER_CANCEL = OmsCustomer(
+    emails=CUSTOMER.emails,
+    phones=CUSTOMER.phones,
+    orders=(CANCELLED, *CUSTOMER.orders[1:]),
+)
 
 
 def _txn(number: str, created: str, status: str = "complete") -> dict[str, Any]:
@@ -156,6 +163,12 @@ TRUTH_CASES = [
         lambda p: judge(
             shows_change(CANCELLED, _with(_first("orderStatus", "Canceled")), 2, 60), p
         ),
+    ),
+    Case(
+        "truth.action-effect",
+        "WEE",
+        lambda p: judge(shows_action(AFTER_CANCEL, ANSWER), p),  # the cached, pending order
+        lambda p: judge(shows_action(AFTER_CANCEL, _with(_first("orderStatus", "canceled"))), p),
     ),
     Case(
         "truth.answers-under-faults",

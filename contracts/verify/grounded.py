@@ -14,19 +14,20 @@ import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from contracts.exchange import Exchange
 from contracts.truth import (
     OmsCustomer,
     OmsOrder,
     answers_under_faults,
     check_answer,
+    shows_action,
     shows_change,
     silent_failure,
 )
-from contracts.verify.scenarios import GLADLY_ID
 from contracts.verify.transport import Received, Sent, Transport
-from contracts.verify.verifier import Verifier, detailed_request
+from contracts.verify.verifier import GLADLY_ID, Verifier, detailed_request
 
-__all__ = ["fresh", "pick_customers", "truth", "under_faults"]
+__all__ = ["after_action", "fresh", "pick_customers", "truth", "under_faults"]
 
 ADMIN_HEADER = "Lookupkit-Admin-Token"
 PICKED = 5
@@ -186,42 +187,78 @@ def _fault(v: Verifier, token: str, fault: dict[str, Any] | None) -> None:
 
 
 POLL = 2.0  # seconds between the detailed lookups that watch for a change
-FRESH_TRIES = 10  # customers tried for an order the OMS can cancel
+FRESH_TRIES = 10  # customers tried for an order the OMS can change
+CHANGES = (  # what the OMS does (its admin API's word), and how a scenario says it
+    ("cancel", "cancelled"),
+    ("fulfil", "shipped"),
+    ("new-order", "placed"),
+)
 
 
 def fresh(v: Verifier) -> None:
-    """Cancel a known customer's newest open order in the OMS (through its admin API) and watch
-    the adapter's detailed answers until the order shows as canceled, or the staleness limit."""
-    token, limit = v.options.oms_admin_token, v.options.max_staleness
+    """Change the store through the OMS's admin API, as the platform would (cancel an open
+    order, ship one with a tracking number, place a new one), and watch the adapter's detailed
+    answers until each change shows, or the staleness limit."""
+    token = v.options.oms_admin_token
     if not token:
         return
+    emails, linked = _emails_to_change(v), {}
+    for kind, done in CHANGES:
+        if v.out_of_time():
+            return
+        for email in emails:
+            if email not in linked:
+                linked[email] = _linked_id(v, email)
+            if linked[email] and _changed(v, token, email, linked[email], kind, done):
+                break
+        else:
+            v.skip(f"freshness: no customer of the store had an order the OMS could have {done}")
+
+
+def _changed(v: Verifier, token: str, email: str, customer_id: str, kind: str, done: str) -> bool:
+    """Make the change for this customer and watch for it; False when the OMS had nothing of
+    theirs to change."""
+    headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
+    body = json.dumps({"email": email, "change": kind}).encode()
     base = _base(v.options.oms or "")
-    for email in _emails_to_change(v):
-        customer_id = _linked_id(v, email)
-        if not customer_id:
-            continue
-        headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
-        body = json.dumps({"email": email}).encode()
-        changed = v.transport.send(Sent("POST", base + "/_mock/truth/cancel", headers, body))
-        if changed.status != 200 or not isinstance(changed.json, dict):
-            continue  # nothing to cancel for this customer: try the next one
-        order = OmsOrder.from_json(changed.json["order"])
-        started = time.monotonic()
-        while True:
-            sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
-            results = received.json.get("results") if isinstance(received.json, dict) else None
-            profile = results[0] if isinstance(results, list) and results else None
-            waited = time.monotonic() - started
-            late = list(shows_change(order, profile, waited, limit, v.options.platform))
-            if not late or waited + POLL > limit:
-                scenario = f"truth: {email} after the OMS cancelled {order.label()}"
-                v.record(scenario, late, sent, received)
-                return
-            if v.out_of_time():  # not watched long enough to say it is stale
-                v.skip("freshness: the time budget ended before --max-staleness")
-                return
-            time.sleep(POLL)
-    v.skip("freshness: no customer of the store had an order the OMS could cancel")
+    changed = v.transport.send(Sent("POST", base + "/_mock/truth/change", headers, body))
+    if changed.status != 200 or not isinstance(changed.json, dict):
+        return False
+    order, limit = OmsOrder.from_json(changed.json["order"]), v.options.max_staleness
+    started = time.monotonic()
+    while True:
+        sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
+        results = received.json.get("results") if isinstance(received.json, dict) else None
+        profile = results[0] if isinstance(results, list) and results else None
+        waited = time.monotonic() - started
+        late = list(shows_change(order, profile, waited, limit, v.options.platform))
+        if not late or waited + POLL > limit:
+            v.record(f"truth: {email} after the OMS {done} {order.label()}", late, sent, received)
+            return True
+        if v.out_of_time():  # not watched long enough to say it is stale
+            v.skip("freshness: the time budget ended before --max-staleness")
+            return True
+        time.sleep(POLL)
+
+
+def after_action(
+    v: Verifier, scenario: str, before: Exchange, after: Exchange, evidence: tuple[Sent, Received]
+) -> None:
+    """The detailed answer right after an action the adapter said it did, against the OMS as
+    the action left it: an adapter that serves its cached answer shows the old state."""
+    results = before.response.get("results") if isinstance(before.response, dict) else None
+    profile = results[0] if isinstance(results, list) and results else {}
+    emails = [
+        str(e.get("original"))
+        for e in (profile.get("emails") or [] if isinstance(profile, dict) else [])
+        if isinstance(e, dict) and e.get("original")
+    ]
+    record = _record(v, emails[0]) if emails else None
+    answer = after.response.get("results") if isinstance(after.response, dict) else None
+    if record is None or not isinstance(answer, list) or not answer:
+        return
+    wrong = shows_action(record, answer[0], v.options.platform)
+    v.record(f"{scenario}, against the OMS", wrong, *evidence)
 
 
 def _emails_to_change(v: Verifier) -> list[str]:

@@ -20,8 +20,7 @@ from contracts.checks import LOOKUP_CHECKS, response_leaks_nothing
 from contracts.exchange import Exchange
 from contracts.probes import finds_customer, injection_leaks, returns_both, unknown_id_is_empty
 from contracts.rules import Violation, shown
-from contracts.verify.scenarios import GLADLY_ID
-from contracts.verify.verifier import Verifier, detailed_request
+from contracts.verify.verifier import GLADLY_ID, Verifier, detailed_request
 
 __all__ = ["contacts_of", "injection", "learned", "unknown_like"]
 

@@ -15,13 +15,17 @@ from contracts.exchange import Exchange
 from contracts.gladly import resolve_url
 from contracts.probes import foreign_origin
 from contracts.rules import Violation
-from contracts.verify import forms
+from contracts.verify import forms, grounded
 from contracts.verify.options import Unreachable
-from contracts.verify.verifier import UNKNOWN_ID, Endpoint, Verifier, detailed_request
+from contracts.verify.verifier import (
+    GLADLY_ID,
+    UNKNOWN_ID,
+    Endpoint,
+    Verifier,
+    detailed_request,
+)
 
 __all__ = ["detailed", "documented_examples", "known_customers", "reachability"]
-
-GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"
 
 
 def reachability(v: Verifier) -> str:
@@ -154,7 +158,12 @@ def actions(v: Verifier, customer_id: str, exchange: Exchange) -> None:
         )
         v.record(scenario, violations, sent, received)
         if received.status == 200:
-            v.lookup(f"{scenario}: detailed lookup after the action", detailed_request(customer_id))
+            refresh = f"{scenario}: detailed lookup after the action"
+            request = detailed_request(customer_id)
+            sent, received = v.send("POST", v.options.url, request)
+            after, _ = v.judged(refresh, request, sent, received)
+            if v.options.oms and after is not None:
+                grounded.after_action(v, refresh, exchange, after, (sent, received))
         forms.hostile_submits(v, scenario, submit_url, form, values)
 
 

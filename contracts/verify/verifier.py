@@ -25,9 +25,18 @@ from contracts.signing import QueryForm
 from contracts.verify.options import Observation, OutOfTime, Report, VerifyOptions
 from contracts.verify.transport import Received, Sent, Transport
 
-__all__ = ["EVIDENCE_LIMIT", "UNKNOWN_ID", "Endpoint", "Verifier", "detailed_request", "excerpt"]
+__all__ = [
+    "EVIDENCE_LIMIT",
+    "GLADLY_ID",
+    "UNKNOWN_ID",
+    "Endpoint",
+    "Verifier",
+    "detailed_request",
+    "excerpt",
+]
 
 UNKNOWN_ID = "lookupkit-no-such-customer-0"
+GLADLY_ID = "Br1zuiBMTA-daPVl50x45w"  # a Gladly customer id, as auto-link requests carry
 EVIDENCE_LIMIT = 64 * 1024
 
 
@@ -218,6 +227,12 @@ class Verifier:
 
     def lookup(self, scenario: str, request: dict[str, Any]) -> tuple[Exchange | None, bool]:
         sent, received = self.send("POST", self.options.url, request)
+        return self.judged(scenario, request, sent, received)
+
+    def judged(
+        self, scenario: str, request: dict[str, Any], sent: Sent, received: Received
+    ) -> tuple[Exchange | None, bool]:
+        """A lookup's answer judged by the lookup checks (None when it was no usable answer)."""
         problems = self.transport_violations(received)
         if problems:
             return None, self.record(scenario, problems, sent, received)

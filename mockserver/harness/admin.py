@@ -145,16 +145,30 @@ async def truth(request: web.Request) -> web.Response:
     return web.json_response(record)
 
 
-async def cancel_newest(request: web.Request) -> web.Response:
-    """``{"email": ...}``: cancel that customer's newest cancellable order (a change for
-    ``verify --oms`` to see in the adapter's next answer); answers the order's new record."""
+TRUTH_CHANGES = ("cancel", "fulfil", "new-order")
+
+
+async def change_for_truth(request: web.Request) -> web.Response:
+    """``{"email": ..., "change": "cancel" | "fulfil" | "new-order"}``: change that customer's
+    orders as the platform would (cancel the newest cancellable order, ship the newest unshipped
+    one with a tracking number, or place a new order), for ``verify --oms`` to see in the
+    adapter's next answer; answers the changed order's record."""
     body = await _json(request)
-    email = body.get("email")
+    email, kind = body.get("email"), body.get("change", "cancel")
     if not isinstance(email, str) or not email or len(email) > 320:
         raise ApiError(400, "email must be the customer's email", "email")
-    changed = request.app[HARNESS].cancel_newest_order(email)
+    if kind not in TRUTH_CHANGES:
+        raise ApiError(400, f"change must be one of {', '.join(TRUTH_CHANGES)}", "change")
+    if request.app[HARNESS].truth(email) is None:
+        raise ApiError(404, "no customer has this email", "email")
+    changed = request.app[HARNESS].change_for_truth(email, kind)
     if changed is None:
-        raise ApiError(404, "this customer has no order that can still be cancelled", "email")
+        detail = {
+            "cancel": "this customer has no order that can still be cancelled",
+            "fulfil": "this customer has no order waiting to be shipped",
+            "new-order": "this customer has no order to copy (a new order is like their newest)",
+        }[kind]
+        raise ApiError(404, detail, "email")
     return web.json_response({"order": changed})
 
 
@@ -202,7 +216,7 @@ def _admin_app(state: HarnessState, role: str) -> web.Application:
     app.router.add_get("/requests", journal)
     app.router.add_get("/customers", customers)
     app.router.add_get("/truth", truth)
-    app.router.add_post("/truth/cancel", cancel_newest)
+    app.router.add_post("/truth/change", change_for_truth)
     app.router.add_get("/faults", list_faults)
     app.router.add_post("/faults", add_fault)
     app.router.add_post("/faults/clear", clear_faults)

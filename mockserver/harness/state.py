@@ -134,6 +134,8 @@ class HarnessState:
         """The OMS record of the customer with ``email`` (the OMS store overrides this)."""
         return None
 
-    def cancel_newest_order(self, email: str) -> dict[str, Any] | None:
-        """Cancel the customer's newest cancellable order (the OMS store overrides this)."""
+    def change_for_truth(self, email: str, kind: str) -> dict[str, Any] | None:
+        """Change the customer's orders as the OMS would: ``cancel`` the newest cancellable one,
+        ``fulfil`` the newest unshipped one, or place a ``new-order`` (the OMS store overrides
+        this); the changed order's record, or None when nothing could change."""
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,7 @@ class Mutant:
     delay: float = 0.0  # seconds every lookup waits before it is answered
     max_in_flight: int = 0  # more lookups than this at once are answered 503
     on_error: str | None = None  # "empty": a lookup the adapter answered 5xx becomes no results
-    stale: bool = False  # keeps each customer's first detailed answer and serves it forever
+    stale: float = 0.0  # seconds a detailed answer is served again, actions or not (inf: ever)
 
 
 def _profiles(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -109,32 +110,6 @@ def _unrelated(body: dict[str, Any], kind: str | None, count: int) -> Any:
 
 def _unmatched(profile: dict[str, Any]) -> None:
     profile["emails"], profile["phones"] = [], []
-
-
-def _oldest_page(profile: dict[str, Any]) -> None:
-    """Orders from the first page of an oldest-first listing: the newest are missing."""
-    txns = profile.get("transactions") or []
-    orders = sorted((t for t in txns if t.get("type") == "ORDER"), key=lambda t: t["createdAt"])
-    if len(orders) > 2:
-        keep = {id(t) for t in orders[:2]}
-        profile["transactions"] = [t for t in txns if t.get("type") != "ORDER" or id(t) in keep]
-
-
-def _wall_clock_as_utc(order: dict[str, Any]) -> None:
-    created = str(order.get("createdAt", ""))
-    if len(created) > 19 and not created.endswith(("Z", "+00:00")):
-        order["createdAt"] = created[:19] + "Z"
-
-
-def _partial_as_complete(order: dict[str, Any]) -> None:
-    if order.get("orderStatus") == "pending" and order.get("fulfillments"):
-        order["orderStatus"] = "complete"
-
-
-def _shop_currency(order: dict[str, Any]) -> None:
-    if order.get("currencyCode") not in (None, "USD"):
-        amount = "".join(c for c in str(order.get("orderTotal", "")) if c.isdigit() or c in ".,")
-        order["orderTotal"], order["currencyCode"] = f"${amount}", "USD"
 
 
 def _unstable(body: dict[str, Any], kind: str | None, count: int) -> Any:
@@ -435,28 +410,28 @@ MUTANTS: dict[str, Mutant] = {
             "first-page-only",
             "truth.orders-complete",
             "shows the first page of an oldest-first order listing: the newest orders are missing",
-            alter=_each_profile(_oldest_page),
+            alter=_each_profile(defects.oldest_page),
             needs="oms",
         ),
         Mutant(
             "local-time-as-utc",
             "truth.created-at",
             "writes the shop's wall-clock time with a Z, shifting createdAt by the UTC offset",
-            alter=_each_order(_wall_clock_as_utc),
+            alter=_each_order(defects.wall_clock_as_utc),
             needs="oms",
         ),
         Mutant(
             "partial-is-complete",
             "truth.order-status",
             "maps a partially fulfilled order to complete",
-            alter=_each_order(_partial_as_complete),
+            alter=_each_order(defects.partial_as_complete),
             needs="oms",
         ),
         Mutant(
             "shop-currency",
             "truth.order-total",
             "shows every total in the shop's currency (US dollars), whatever the order's",
-            alter=_each_order(_shop_currency),
+            alter=_each_order(defects.shop_currency),
             needs="oms",
         ),
         Mutant(
@@ -470,7 +445,14 @@ MUTANTS: dict[str, Mutant] = {
             "stale-cache",
             "truth.fresh",
             "caches each customer's detailed answer forever: changes in the OMS never show",
-            stale=True,
+            stale=math.inf,
+            needs="oms",
+        ),
+        Mutant(
+            "stale-after-action",
+            "truth.action-effect",
+            "caches detailed answers for 5 s and keeps them after its own actions",
+            stale=5.0,
             needs="oms",
         ),
         Mutant(

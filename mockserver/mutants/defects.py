@@ -12,7 +12,11 @@ __all__ = [
     "first_match_only",
     "form_for_anything",
     "ignores_phones",
+    "oldest_page",
+    "partial_as_complete",
+    "shop_currency",
     "unknown_id_404",
+    "wall_clock_as_utc",
     "wildcards_match_everyone",
 ]
 
@@ -101,3 +105,35 @@ def elsewhere(url: Any) -> str:
     """The same action path on an origin that is not the adapter's (nothing listens there)."""
     path = str(url).split("://", 1)[-1].partition("/")[2] if "://" in str(url) else str(url)
     return "http://127.0.0.1:9/" + path.lstrip("/")
+
+
+# -- changes to one profile or order of a detailed answer (verify --oms catches them) ------
+
+
+def oldest_page(profile: dict[str, Any]) -> None:
+    """Orders from the first page of an oldest-first listing: the newest are missing."""
+    txns = profile.get("transactions") or []
+    orders = sorted((t for t in txns if t.get("type") == "ORDER"), key=lambda t: t["createdAt"])
+    if len(orders) > 2:
+        keep = {id(t) for t in orders[:2]}
+        profile["transactions"] = [t for t in txns if t.get("type") != "ORDER" or id(t) in keep]
+
+
+def wall_clock_as_utc(order: dict[str, Any]) -> None:
+    """Local wall-clock time written as if it were UTC (the shop's offset dropped)."""
+    created = str(order.get("createdAt", ""))
+    if len(created) > 19 and not created.endswith(("Z", "+00:00")):
+        order["createdAt"] = created[:19] + "Z"
+
+
+def partial_as_complete(order: dict[str, Any]) -> None:
+    """A partly shipped order called complete."""
+    if order.get("orderStatus") == "pending" and order.get("fulfillments"):
+        order["orderStatus"] = "complete"
+
+
+def shop_currency(order: dict[str, Any]) -> None:
+    """The total written in US dollars whatever the order's currency."""
+    if order.get("currencyCode") not in (None, "USD"):
+        amount = "".join(c for c in str(order.get("orderTotal", "")) if c.isdigit() or c in ".,")
+        order["orderTotal"], order["currencyCode"] = f"${amount}", "USD"

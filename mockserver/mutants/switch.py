@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,7 +49,7 @@ class Switch:
     lookups: int = 0
     in_flight: int = 0  # lookups being answered now
     seen: set[str] = field(default_factory=set)
-    kept: dict[bytes, bytes] = field(default_factory=dict)  # the stale mutant's answers
+    kept: dict[bytes, tuple[float, bytes]] = field(default_factory=dict)  # stale answers, until
 
     def reset(self) -> None:
         self.lookups = 0
@@ -76,7 +77,7 @@ def _middleware(switch: Switch) -> Middleware:
         if mutant.delay or mutant.max_in_flight:
             return await _under_load(switch, mutant, request, guard, handler)
         if mutant.stale and request.method == "POST" and request.path == "/":
-            return await _stale(switch, request, guard, handler)
+            return await _stale(switch, mutant.stale, request, guard, handler)
         response = await guard(request, handler)
         if not isinstance(response, web.Response):
             return response
@@ -118,20 +119,22 @@ async def _under_load(
 
 
 async def _stale(
-    switch: Switch, request: web.Request, guard: Middleware, handler: Handler
+    switch: Switch, stale: float, request: web.Request, guard: Middleware, handler: Handler
 ) -> web.StreamResponse:
-    """The first 200 answer to each distinct lookup, served again forever (to requests the
-    adapter's authentication lets through)."""
-    key = await request.read()
-    if key in switch.kept:
+    """A 200 answer to each distinct lookup, served again for the mutant's ``stale`` seconds
+    whatever happens meanwhile, its own actions too (to requests the adapter's authentication
+    lets through)."""
+    key, now = await request.read(), time.monotonic()
+    until, body = switch.kept.get(key, (0.0, b""))
+    if until > now:
 
         async def kept(_: web.Request) -> web.StreamResponse:
-            return web.Response(body=switch.kept[key], content_type="application/json")
+            return web.Response(body=body, content_type="application/json")
 
         return await guard(request, kept)
     response = await guard(request, handler)
     if isinstance(response, web.Response) and response.status == 200 and response.body:
-        switch.kept[key] = bytes(response.body)  # type: ignore[arg-type]
+        switch.kept[key] = (now + stale, bytes(response.body))  # type: ignore[arg-type]
     return response
 
 

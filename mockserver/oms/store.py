@@ -32,7 +32,7 @@ from mockserver.oms.queries import (
     source_where,
     to_timestamp,
 )
-from mockserver.oms.truth import cancel_newest, truth_of
+from mockserver.oms.truth import change_for, truth_of
 
 __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 
@@ -332,8 +332,8 @@ class Store(HarnessState):
     def truth(self, email: str) -> dict[str, Any] | None:  # for verify --oms (oms/truth.py)
         return truth_of(self, email, OrderQuery)
 
-    def cancel_newest_order(self, email: str) -> dict[str, Any] | None:
-        return cancel_newest(self, email, OrderQuery)
+    def change_for_truth(self, email: str, kind: str) -> dict[str, Any] | None:
+        return change_for(self, email, kind, OrderQuery)
 
     # -- orders ---------------------------------------------------------------------------------
 

@@ -7,13 +7,17 @@ with the reference adapter's mapping: a bug there must not be mirrored here.
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Sequence
+import random
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any, Protocol
 
-from mockserver.oms.platforms import cancel, cancellable, lifecycle
+from generators.tracking import tracking_number, tracking_url
+from mockserver.oms.platforms import cancel, cancellable, lifecycle, now_like
 
-__all__ = ["MAX_ORDERS", "cancel_newest", "truth_of", "truth_record"]
+__all__ = ["CHANGES", "MAX_ORDERS", "change_for", "truth_of", "truth_record"]
 
 MAX_ORDERS = 1000
 
@@ -21,7 +25,15 @@ MAX_ORDERS = 1000
 class _Store(Protocol):  # the Store's reads this module uses (it must not import the Store)
     def search_customers(self, terms: Sequence[tuple[str, str]], limit: int) -> list[str]: ...
 
-    def list_orders(self, query: Any, *, limit: int) -> list[tuple[int, int, str]]: ...
+    def list_orders(
+        self, query: Any, *, limit: int, order: str = ...
+    ) -> list[tuple[int, int, str]]: ...
+
+    def orders_page(
+        self, query: Any, *, sort: str = ..., descending: bool = ..., limit: int
+    ) -> list[dict[str, Any]]: ...
+
+    def load(self, oms_records: Iterable[dict[str, Any]]) -> int: ...
 
     def change_order(
         self, order_id: int, change: Callable[[dict[str, Any]], None]
@@ -111,14 +123,116 @@ def truth_of(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, 
     return truth_record(customer, [json.loads(doc) for _, _, doc in rows])
 
 
-def cancel_newest(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
-    """Cancel the newest order of the customer with ``email`` that can still be cancelled, as
-    Shopify's cancel route would; its record afterwards, or None when there is none."""
+def _cancel(store: _Store, _: dict[str, Any], rows: list[dict[str, Any]], __: Any) -> Any:
+    """Cancel the newest order that can still be cancelled, as Shopify's cancel route does."""
+    for order in rows:
+        if cancellable(order):
+            return store.change_order(order["id"], cancel)[0]
+    return None
+
+
+def fulfil(order: dict[str, Any]) -> None:
+    """Ship every line not yet shipped, in one fulfilment with a UPS tracking number."""
+    shipped = {item["id"] for f in order.get("fulfillments") or [] for item in f["line_items"]}
+    lines = [line for line in order["line_items"] if line["id"] not in shipped]
+    number = tracking_number(random.Random(order["id"]), "UPS")
+    now = now_like(order)
+    for line in lines:
+        line.update(fulfillment_status="fulfilled", fulfillable_quantity=0)
+    fulfilments = order.setdefault("fulfillments", [])
+    fulfilments.append(
+        {
+            "id": order["id"] * 10 + len(fulfilments) + 1,
+            "order_id": order["id"],
+            "name": f"{order['name']}.{len(fulfilments) + 1}",
+            "status": "success",
+            "shipment_status": "in_transit",
+            "tracking_company": "UPS",
+            "tracking_number": number,
+            "tracking_numbers": [number],
+            "tracking_url": tracking_url("UPS", number),
+            "tracking_urls": [tracking_url("UPS", number)],
+            "service": "manual",
+            "created_at": now,
+            "updated_at": now,
+            "line_items": copy.deepcopy(lines),
+        }
+    )
+    order.update(fulfillment_status="fulfilled", updated_at=now)
+
+
+def _fulfil(store: _Store, _: dict[str, Any], rows: list[dict[str, Any]], __: Any) -> Any:
+    """Fulfil the newest order that waits for shipping, with a tracking number."""
+    for order in rows:
+        if lifecycle(order) in ("open", "unpaid", "partial") and order.get("line_items"):
+            return store.change_order(order["id"], fulfil)[0]
+    return None
+
+
+def _new_order(
+    store: _Store, customer: dict[str, Any], rows: list[dict[str, Any]], query: Callable[..., Any]
+) -> Any:
+    """A new, paid and unshipped order for the customer, like their newest one, placed now."""
+    if not rows:
+        return None
+    everyone = query(status="any")
+    newest_id = store.list_orders(everyone, limit=1, order="id_desc")[0][1]
+    top = store.orders_page(everyone, sort="number", descending=True, limit=1)[0]
+    order, number = copy.deepcopy(rows[0]), int(top["order_number"]) + 1
+    now = now_like(order)
+    order.update(
+        id=newest_id + 1,
+        admin_graphql_api_id=f"gid://shopify/Order/{newest_id + 1}",
+        name=f"#{number}",
+        number=number - 1000,
+        order_number=number,
+        created_at=now,
+        processed_at=now,
+        updated_at=now,
+        cancelled_at=None,
+        cancel_reason=None,
+        closed_at=None,
+        financial_status="paid",
+        fulfillment_status=None,
+        current_total_price=order["total_price"],
+        tags="",
+        note=None,
+        fulfillments=[],
+    )
+    for line in order["line_items"]:
+        line.update(
+            current_quantity=line["quantity"],
+            fulfillable_quantity=line["quantity"],
+            fulfillment_status=None,
+        )
+    spent = Decimal(customer.get("total_spent") or "0") + Decimal(order["total_price"])
+    customer.update(
+        orders_count=int(customer.get("orders_count") or 0) + 1,
+        total_spent=f"{spent:.2f}",
+        last_order_id=order["id"],
+        last_order_name=order["name"],
+        updated_at=now,
+    )
+    store.load([{"customer": customer, "orders": [order], "products": []}])
+    return order
+
+
+Change = Callable[[_Store, dict[str, Any], list[dict[str, Any]], Callable[..., Any]], Any]
+CHANGES: dict[str, Change] = {
+    "cancel": _cancel,
+    "fulfil": _fulfil,
+    "new-order": _new_order,
+}
+
+
+def change_for(
+    store: _Store, email: str, kind: str, query: Callable[..., Any]
+) -> dict[str, Any] | None:
+    """Change the store for the customer with ``email`` (a ``CHANGES`` kind) as the platform
+    would; the changed order's record afterwards, or None when nothing of theirs can change."""
     found = _customer_and_orders(store, email, query)
     if found is None:
         return None
-    for _, order_id, doc in found[1]:
-        if cancellable(json.loads(doc)):
-            changed, _ = store.change_order(order_id, cancel)
-            return _order(changed) if changed else None
-    return None
+    customer, rows = found
+    changed = CHANGES[kind](store, customer, [json.loads(doc) for _, _, doc in rows], query)
+    return _order(changed) if changed else None
