@@ -73,8 +73,8 @@ class OmsOrder:
             return self.numbers.get(platform, ())
         return tuple(n for numbers in self.numbers.values() for n in numbers)
 
-    def label(self) -> str:
-        first = next(iter(self.shown_as(None)), "?")
+    def label(self, platform: str | None = None) -> str:
+        first = next(iter(self.shown_as(platform) or self.shown_as(None)), "?")
         return f"OMS order {first}"
 
     def record(self) -> str:
@@ -345,7 +345,7 @@ def shows_change(
         yield Violation(
             R.TRUTH_FRESH,
             "results[0].transactions",
-            f"{order.label()} {' or '.join(order.statuses)}{with_tracking} within {limit:g} s "
+            f"{order.label(platform)} {' or '.join(order.statuses)}{with_tracking} within {limit:g} s "
             f"(the OMS order is {order.state} now); OMS record: {order.record()}",
             f"{seen} after {waited:.0f} s",
         )

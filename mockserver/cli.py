@@ -76,7 +76,18 @@ cli.add_command(load)
     envvar="LOOKUPKIT_OMS_TOKEN",
     help="Access token the OMS accepts and the adapter sends.",
 )
-@click.option("--oms-url", metavar="URL", help="Shopify Admin API base for 'serve adapter'.")
+@click.option(
+    "--oms-url",
+    metavar="URL",
+    help="The API base 'serve adapter' reads (default: the fake OMS's, for --platform).",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(["shopify", "bigcommerce", "magento"]),
+    default="shopify",
+    show_default=True,
+    help="The OMS API the reference adapter reads.",
+)
 @click.option(
     "--signing-key",
     envvar="GLADLY_SIGNING_KEY",
@@ -143,6 +154,7 @@ def serve(
     port: int,
     oms_token: str | None,
     oms_url: str | None,
+    platform: str,
     signing_key: str | None,
     basic_auth: str | None,
     mutant: str | None,
@@ -176,6 +188,7 @@ def serve(
         port=port,
         token=oms_token or DEFAULT_TOKEN,
         oms_url=oms_url,
+        platform=platform,
         signing_key=signing_key,
         basic_auth=user_password(basic_auth),
         mutant=mutant,

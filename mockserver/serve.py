@@ -26,6 +26,13 @@ __all__ = ["DEFAULT_PORT", "SHOPIFY_VERSION", "ServeOptions", "serve_until_stopp
 SHOPIFY_VERSION = "2025-01"
 
 
+API_PATHS = {  # where each platform's API lives on the fake OMS (and on the real one's host)
+    "shopify": f"/admin/api/{SHOPIFY_VERSION}",
+    "bigcommerce": "/stores/lookupkit",
+    "magento": "/rest/V1",
+}
+
+
 @dataclass
 class ServeOptions:
     """What ``lookupkit serve`` was asked for (see its --help for each option)."""
@@ -39,6 +46,7 @@ class ServeOptions:
     port: int = DEFAULT_PORT
     token: str = ""
     oms_url: str | None = None
+    platform: str = "shopify"  # the API the reference adapter reads
     signing_key: str | None = None
     basic_auth: tuple[str, str] | None = None
     mutant: str | None = None
@@ -106,15 +114,17 @@ def open_store(options: ServeOptions) -> Store:
 
 async def start_roles(running: Running, store: Store, options: ServeOptions) -> None:
     host, oms_url = options.host, options.oms_url
+    api = API_PATHS[options.platform]
     if options.role in ("oms", "all"):
         app = roles.oms_app(store, token=options.token)
         base = await start(running, "oms", app, host=host, port=options.port_of(0))
-        oms_url = oms_url or f"{base}/admin/api/{SHOPIFY_VERSION}"
+        oms_url = oms_url or base + api
     if options.role in ("adapter", "all"):
-        oms_url = oms_url or f"http://127.0.0.1:{DEFAULT_PORT}/admin/api/{SHOPIFY_VERSION}"
+        oms_url = oms_url or f"http://127.0.0.1:{DEFAULT_PORT}{api}"
         config = AdapterConfig(
             oms_url,
             options.token,
+            platform=options.platform,
             signing_key=options.signing_key,
             basic_auth=options.basic_auth,
             cache_ttl=options.cache_ttl,
@@ -190,7 +200,10 @@ def announce(urls: dict[str, str], store: Store, options: ServeOptions) -> None:
         signed = options.signing_key is not None
         note = "signed requests only" if signed else "no signing key: unsigned requests accepted"
         mutant = f"; mutant {options.mutant}" if options.mutant else ""
-        click.echo(f"Adapter        {urls['adapter']}/  ({note}{mutant})")
+        reads = {"bigcommerce": "BigCommerce", "magento": "Magento"}.get(
+            options.platform, "Shopify"
+        )
+        click.echo(f"Adapter        {urls['adapter']}/  (reads {reads}; {note}{mutant})")
     for role in ("oms", "adapter", "gladly") if options.admin else ():
         if role in urls:
             click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")

@@ -56,6 +56,27 @@ async def test_bigcommerce_customers_by_email_and_id(servers, http):
     assert body["data"] == []
 
 
+async def test_bigcommerce_customers_by_phone_and_name(servers, http):
+    c = servers.store.known_customers(1)[0]
+    url = servers.oms + BC + "/v3/customers"
+    digits = "".join(ch for ch in c["phone"] if ch.isdigit())
+    for phone in (c["phone"], digits, f"{c['phone']},+10000000000"):
+        _, _, body = await fetch(http, url, BH, **{"phone:in": phone})
+        assert [x["id"] for x in body["data"]] == [c["id"]], phone
+    first, last = c["name"].split(" ", 1)
+    _, _, body = await fetch(http, url, BH, **{"name:like": last[1:].upper()})
+    assert c["id"] in [x["id"] for x in body["data"]]
+    _, _, body = await fetch(http, url, BH, **{"name:in": c["name"].lower()})
+    assert [x["id"] for x in body["data"]] == [c["id"]]
+    got, _, body = await fetch(http, url, BH, **{"name:like": "%", "email:in": c["email"]})
+    assert got == 422  # the caller's wildcards are not the API's: nothing is left to match
+    _, _, body = await fetch(http, url, BH, **{"name:like": first, "email:in": "x@example.com"})
+    assert body["data"] == []  # filters are ANDed
+    got, _, body = await fetch(http, url, BH, **{"phone:in": ","})
+    assert got == 422
+    assert "phone:in" in str(body)
+
+
 async def test_bigcommerce_orders_list_filters_and_204(servers, http):
     all_orders = orders(servers.store)
     customer = all_orders[0]["customer"]["id"]

@@ -74,7 +74,7 @@ def test_the_adapter_config_never_shows_its_secrets():
     assert KEY not in shown
     assert TOKEN not in shown
     assert "pw-Zq81" not in shown
-    assert "shopify_url='http://127.0.0.1:1'" in shown
+    assert "oms_url='http://127.0.0.1:1'" in shown
 
 
 @pytest.mark.parametrize("code", sorted(CURRENCIES))
@@ -153,6 +153,7 @@ async def test_reset_puts_every_piece_of_state_back(http):
         assert not store.unexpected
         assert len(store.requests) == 0
         assert not service.cache
+        assert service.shopify is not None
         assert not service.shopify.images
         async with http.get(gladly_url + "/api/profiles") as response:
             assert (await response.json()) == {"profiles": []}

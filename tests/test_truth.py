@@ -17,8 +17,9 @@ import pytest
 
 from contracts.truth import OmsCustomer, amount_of, shows_change
 from contracts.verify.engine import VerifyOptions, run
+from contracts.verify.grounded import pick_customers
 from mockserver.mutants import MUTANTS
-from tests.helpers import ADMIN, ADMIN_TOKEN, set_mutant, verify
+from tests.helpers import ADMIN, ADMIN_TOKEN, serving, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY
 from tests.truth_cases import ANSWER, SHIPPED
 
@@ -266,3 +267,49 @@ def test_a_change_the_oms_cannot_make_is_a_clear_error(served, email, kind, stat
     assert got == status, body
     assert body["field"] == field, body
     assert body["error"], body
+
+
+@pytest.mark.parametrize("platform", ["bigcommerce", "magento"])
+def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupkit, platform):
+    """The reference adapter reading the fake's BigCommerce or Magento API: the scenarios, the
+    faults and the three changes all pass, with the platform's own order numbers."""
+    args = [
+        "all", "--port", "0", "--db", ":memory:", "--signing-key", KEY, "--no-rate-limit",
+        "--customers", "30", "--reference-date", "2026-11-28", "--cache-ttl", "0",
+        "--admin-token", ADMIN_TOKEN, "--platform", platform,
+    ]  # fmt: skip
+    with serving(lookupkit, *args) as (_, urls, lines):
+        assert any(platform in line.lower() for line in lines if line.startswith("Adapter")), lines
+        someone = get(urls["oms"] + "/_mock/customers?limit=1")["customers"][0]
+        searched = [("name", someone["name"])]  # Magento customers have no phone to search
+        if platform == "bigcommerce":
+            searched.append(("phone", someone["phone"]))
+        options = VerifyOptions(
+            urls["adapter"] + "/",
+            signing_key=KEY,
+            known=pick_customers(urls["oms"]) + searched,
+            search_attributes=("email", *(field for field, _ in searched)),
+            max_examples=0,
+            seed=1,
+            oms=urls["oms"],
+            platform=platform,
+            oms_admin_token=ADMIN_TOKEN,
+        )
+        report = run(options, phases=("scenarios",))
+    wrong = [
+        (o.finding.rule, o.finding.message[:300])
+        for o in report.observations
+        if o.finding.severity in ("error", "warning")
+    ]
+    assert wrong == []
+    names = list(report.scenarios)
+    for field, value in searched:  # found by the search the platform's API offers
+        assert report.scenarios[f"basic search on {field}={value}"] is True, names
+    truths = [n for n in names if n.startswith("truth: ") and "order(s) in the OMS" in n]
+    assert len(truths) >= 3, names
+    for done in ("cancelled", "shipped", "placed"):
+        changed = [n for n in names if f"after the OMS {done}" in n]
+        assert changed, (done, names, report.skipped)
+        assert report.scenarios[changed[0]] is True
+        number = changed[0].rsplit(" ", 1)[-1]
+        assert not number.startswith("#"), changed  # the platform's number, not Shopify's name

@@ -67,6 +67,16 @@ def test_the_seed_is_always_chosen_printed_and_stored(lookupkit, served, tmp_pat
     assert f"--seed {seed} repeats it" in result.stdout
 
 
+def test_no_generated_lookups_is_said_not_a_crash(lookupkit, served):
+    result, _ = verify(
+        lookupkit, served["adapter"], "--signing-key", KEY, *known(served),
+        "--max-examples", "0", "--time-budget", "60",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "internal error" not in result.stdout + result.stderr
+    assert "Not done: generated lookups: --max-examples 0" in result.stdout
+
+
 def test_a_json_report_can_go_to_stdout(lookupkit, served):
     args = ["--signing-key", KEY, *known(served), "--max-examples", "5", "--report", "json:-"]
     result, _ = verify(lookupkit, served["adapter"], *args)

@@ -233,7 +233,8 @@ def _changed(v: Verifier, token: str, email: str, customer_id: str, kind: str, d
         waited = time.monotonic() - started
         late = list(shows_change(order, profile, waited, limit, v.options.platform))
         if not late or waited + POLL > limit:
-            v.record(f"truth: {email} after the OMS {done} {order.label()}", late, sent, received)
+            label = order.label(v.options.platform)
+            v.record(f"truth: {email} after the OMS {done} {label}", late, sent, received)
             return True
         if v.out_of_time():  # not watched long enough to say it is stale
             v.skip("freshness: the time budget ended before --max-staleness")

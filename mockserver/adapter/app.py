@@ -29,8 +29,8 @@ from aiohttp.typedefs import Handler
 
 from mockserver.adapter.auth import authentication, problem
 from mockserver.adapter.config import AdapterConfig
+from mockserver.adapter.oms_client import OmsError, is_id
 from mockserver.adapter.service import LookupService, Problem
-from mockserver.adapter.shopify_client import OmsError, is_id
 
 __all__ = ["ADAPTER", "MAX_BODY", "create_app", "parse_lookup"]
 
@@ -123,10 +123,10 @@ async def answer_problems(request: web.Request, handler: Handler) -> web.StreamR
 
 async def _client(app: web.Application) -> AsyncIterator[None]:
     """One connection pool for the adapter's lifetime."""
-    shopify = app[ADAPTER].shopify
-    shopify.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+    client = app[ADAPTER].backend.client
+    client.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
     yield
-    await shopify.session.close()
+    await client.session.close()
 
 
 def create_app(config: AdapterConfig) -> web.Application:

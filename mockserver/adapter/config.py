@@ -12,8 +12,13 @@ class AdapterConfig:
     """How the adapter reaches its OMS and authenticates Gladly.
 
     Attributes:
-        shopify_url: the Admin API base, e.g. ``https://shop.myshopify.com/admin/api/2025-01``.
-        shopify_token: sent as ``X-Shopify-Access-Token``.
+        oms_url: the order system's API base: Shopify's Admin API
+            (``https://shop.myshopify.com/admin/api/2025-01``), a BigCommerce store
+            (``https://api.bigcommerce.com/stores/{hash}``) or Magento's REST
+            (``https://shop.example.com/rest/V1``).
+        oms_token: the access token (``X-Shopify-Access-Token``, BigCommerce's
+            ``X-Auth-Token``, or Magento's Bearer token).
+        platform: ``shopify``, ``bigcommerce`` or ``magento``.
         shop: the shop handle, for admin links.
         signing_key: the app's signing key; None accepts unsigned requests.
         basic_auth: (user, password) when the app is configured with Basic credentials.
@@ -26,8 +31,9 @@ class AdapterConfig:
         cache_size: most customers (and product images) kept in memory.
     """
 
-    shopify_url: str
-    shopify_token: str
+    oms_url: str
+    oms_token: str
+    platform: str = "shopify"
     shop: str = "lookupkit-demo"
     signing_key: str | None = None
     basic_auth: tuple[str, str] | None = None
@@ -39,7 +45,7 @@ class AdapterConfig:
     cache_size: int = 10_000
 
     def __repr__(self) -> str:  # never print the key or the password
-        hidden = {"signing_key", "basic_auth", "shopify_token"}
+        hidden = {"signing_key", "basic_auth", "oms_token"}
         shown = ", ".join(
             f"{name}={'***' if name in hidden and value else repr(value)}"
             for name, value in self.__dict__.items()

@@ -13,7 +13,7 @@ from typing import Any
 
 from mockserver.adapter.money import money
 
-__all__ = ["gladly_address", "gladly_order", "gladly_profile", "order_status"]
+__all__ = ["gladly_address", "gladly_order", "gladly_profile", "order_status", "without_none"]
 
 REVIEW_TAGS = frozenset({"fraud-review", "review", "manual-review"})
 
@@ -106,12 +106,12 @@ def gladly_order(order: Mapping[str, Any], images: Mapping[int, str], shop: str)
         ],
         "billingAddress": gladly_address(order.get("billing_address")),
     }
-    txn["products"] = [_without_none(p) for p in txn["products"]]
-    txn["fulfillments"] = [_without_none(f) for f in txn["fulfillments"]]
-    return _without_none(txn)
+    txn["products"] = [without_none(p) for p in txn["products"]]
+    txn["fulfillments"] = [without_none(f) for f in txn["fulfillments"]]
+    return without_none(txn)
 
 
-def _without_none(values: dict[str, Any]) -> dict[str, Any]:
+def without_none(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None and value != {}}
 
 

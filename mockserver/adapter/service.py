@@ -15,9 +15,9 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from mockserver.adapter.backends import ShopifyBackend, backend_for
 from mockserver.adapter.config import AdapterConfig
-from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form, order_actions
-from mockserver.adapter.mapping import gladly_profile
+from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form
 from mockserver.adapter.shopify_client import Shopify, is_id
 
 __all__ = ["LookupService", "Problem"]
@@ -40,13 +40,14 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class LookupService:
-    """The adapter's logic over one Shopify client, with a short cache of detailed answers."""
+    """The adapter's logic over one order system (``backends``), with a short cache of
+    detailed answers; the order actions on Shopify."""
 
     def __init__(self, config: AdapterConfig) -> None:
         self.config = config
-        self.shopify = Shopify(
-            config.shopify_url, config.shopify_token, cache_size=config.cache_size
-        )
+        self.backend = backend_for(config)
+        backend = self.backend
+        self.shopify = backend.client if isinstance(backend, ShopifyBackend) else None
         self.cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self.submitted: OrderedDict[str, tuple[float, dict[str, str]]] = OrderedDict()
         self.submitting: dict[str, asyncio.Future[dict[str, str]]] = {}
@@ -74,7 +75,7 @@ class LookupService:
         """Forget every cached answer, image and submit (after the shop's data was replaced)."""
         self.cache.clear()
         self.submitted.clear()
-        self.shopify.images.clear()
+        self.backend.clear()
 
     # -- actions run once -------------------------------------------------------------------------
 
@@ -118,66 +119,45 @@ class LookupService:
         cached = self.recall(customer_id)
         if cached is not None:
             return [cached]
-        customer = await self.shopify.customer(customer_id, deadline)
-        if customer is None:
+        profile = await self.backend.detailed(customer_id, deadline)
+        if profile is None:
             return []  # unknown id: no result, never someone else
-        orders = await self.shopify.orders(customer["id"], self.config.max_orders, deadline)
-        product_ids = {
-            line["product_id"] for o in orders for line in o["line_items"] if line.get("product_id")
-        }
-        images = await self.shopify.image_urls(product_ids, deadline)
-        profile = gladly_profile(customer, orders, images, self.config.shop)
-        by_number = {o["name"]: o for o in orders}
-        for txn in profile["transactions"]:
-            txn["actions"] = order_actions(by_number[txn["orderNumber"]])
         self.remember(customer_id, profile)
         return [profile]
 
     async def auto_link(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
         """Every customer sharing one of the profile's emails or phones."""
-        emails = (searchable("email", e) for e in strings(query.get("emails")))
-        phones = (searchable("phone", p) for p in strings(query.get("phones")))
-        terms = [f'email:"{e}"' for e in emails if e] + [f"phone:{p}" for p in phones if p]
-        found: dict[int, dict[str, Any]] = {}
-        for results in await asyncio.gather(*(self.shopify.search(t, deadline) for t in terms)):
-            found.update((c["id"], c) for c in results)
-        return [gladly_profile(c, None, {}, self.config.shop) for c in found.values()]
+        terms = [("email", searchable("email", e)) for e in strings(query.get("emails"))]
+        terms += [("phone", searchable("phone", p)) for p in strings(query.get("phones"))]
+        searches = (self.backend.find(attr, value, deadline) for attr, value in terms if value)
+        found: dict[str, dict[str, Any]] = {}
+        for results in await asyncio.gather(*searches):
+            found.update((p["externalCustomerId"], p) for p in results)
+        return list(found.values())
 
     async def basic_search(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
         """Customers matching every configured attribute the agent filled in."""
-        matches: dict[int, dict[str, Any]] | None = None
+        matches: dict[str, dict[str, Any]] | None = None
         for attr in self.config.search_attributes:
             for value in strings(query.get(attr)) + strings(query.get(attr + "s")):
-                found = {c["id"]: c for c in await self._search(attr, value.strip(), deadline)}
+                clean = searchable(attr, value)
+                results = await self.backend.find(attr, clean, deadline) if clean else []
+                found = {p["externalCustomerId"]: p for p in results}
                 matches = (
                     found if matches is None else {i: matches[i] for i in matches if i in found}
                 )
-        return [gladly_profile(c, None, {}, self.config.shop) for c in (matches or {}).values()]
-
-    async def _search(self, attr: str, value: str, deadline: float) -> list[dict[str, Any]]:
-        clean = searchable(attr, value)
-        if not clean:
-            return []
-        if attr == "externalCustomerId":
-            customer = await self.shopify.customer(clean, deadline)
-            return [customer] if customer else []
-        if attr == "name":  # Shopify's free text matches emails and more: keep the names
-            words = clean.split()
-            query = f'first_name:"{words[0]}" last_name:"{words[-1]}"' if words[1:] else words[0]
-            wanted = clean.lower()
-            return [
-                c
-                for c in await self.shopify.search(query, deadline)
-                if wanted in f"{c.get('first_name') or ''} {c.get('last_name') or ''}".lower()
-            ]
-        if attr in ("email", "phone"):
-            return await self.shopify.search(f'{attr}:"{clean}"', deadline)
-        return []
+        return list((matches or {}).values())
 
     # -- actions --------------------------------------------------------------------------------
 
+    def shop(self) -> Shopify:
+        """The Shopify client the actions write through (the other platforms offer none)."""
+        if self.shopify is None:
+            raise Problem(404, "No such order", code="not-found")
+        return self.shopify
+
     async def form(self, action: str, order_id: str) -> dict[str, Any]:
-        order = await self.shopify.order(order_id, self.deadline())
+        order = await self.shop().order(order_id, self.deadline())
         if order is None:
             raise Problem(404, "No such order", code="not-found")
         return cancel_form(order) if action == "cancel-order" else note_form(order)
@@ -205,7 +185,7 @@ class LookupService:
         if len(note) > 1000:
             raise Problem(400, "Keep the note under 1000 characters", code="too-long", attr="note")
         for attempt in range(CONFLICT_RETRIES):  # append, write only if unchanged: none lost
-            order, etag = await self.shopify.order_and_etag(order_id, self.deadline())
+            order, etag = await self.shop().order_and_etag(order_id, self.deadline())
             if order is None:
                 raise Problem(406, GONE, code="not-found")
             self.forget(order)
@@ -213,7 +193,7 @@ class LookupService:
             body = {"order": {"id": order["id"], "note": combined}}
             condition = {"If-Match": etag} if etag else None
             path = f"/orders/{order_id}.json"
-            result = await self.shopify.call(
+            result = await self.shop().call(
                 "PUT", path, self.deadline(), body=body, headers=condition
             )
             if not (isinstance(result, dict) and result.get("_conflict")):
@@ -224,14 +204,14 @@ class LookupService:
         raise Problem(409, "The order kept changing; add the note again", code="conflict")
 
     async def _order_to_change(self, order_id: str) -> dict[str, Any]:
-        order = await self.shopify.order(order_id, self.deadline())
+        order = await self.shop().order(order_id, self.deadline())
         if order is None:
             raise Problem(406, GONE, code="not-found")
         self.forget(order)
         return order
 
     async def _write(self, method: str, path: str, body: dict[str, Any]) -> None:
-        _refused(await self.shopify.call(method, path, self.deadline(), body=body))
+        _refused(await self.shop().call(method, path, self.deadline(), body=body))
 
 
 SEARCH_SYNTAX = re.compile(r'["*\\:()]')  # Shopify search syntax: quotes, wildcards, fields

@@ -1,104 +1,23 @@
-"""A small Shopify Admin REST client: JSON in and out, one deadline per call, 429s retried."""
+"""A small Shopify Admin REST client: the calls the reference adapter makes."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from collections import OrderedDict
-from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
+from mockserver.adapter.oms_client import OmsClient, OmsError, is_id
 
 __all__ = ["OmsError", "Shopify", "is_id"]
 
-log = logging.getLogger("lookupkit.adapter")
 
-
-class OmsError(Exception):
-    """The OMS did not answer usefully (status, timeout or garbage)."""
-
-    def __init__(self, detail: str, status: int = 502) -> None:
-        super().__init__(detail)
-        self.status = status
-
-
-def is_id(text: str) -> bool:
-    """Shopify ids are 64-bit integers: anything else cannot exist, so the OMS is not asked."""
-    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63
-
-
-class Shopify:
+class Shopify(OmsClient):
     """The calls the adapter makes, with product images remembered (at most ``cache_size``)."""
 
     def __init__(self, base: str, token: str, *, cache_size: int = 10_000) -> None:
-        self.base, self.token, self.cache_size = base.rstrip("/"), token, cache_size
-        self.session: aiohttp.ClientSession | None = None  # opened when the app starts
+        super().__init__(base, {"X-Shopify-Access-Token": token})
+        self.cache_size = cache_size
         self.images: OrderedDict[int, str] = OrderedDict()
-
-    async def call(self, method: str, path: str, deadline: float, **options: Any) -> Any:
-        """One API call (``options`` as ``fetch`` takes them); a 404 is None, a 422
-        ``{"_refused": errors}``, a 412 (``If-Match`` failed) ``{"_conflict": True}``. Raises
-        OmsError on anything else that is not 2xx."""
-        return (await self.fetch(method, path, deadline, **options))[0]
-
-    async def fetch(
-        self,
-        method: str,
-        path: str,
-        deadline: float,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[Any, Mapping[str, str]]:
-        """``call``, and the answer's headers."""
-        if self.session is None:
-            raise RuntimeError(
-                "the adapter's HTTP client is not started: run the app through an AppRunner"
-            )
-        sent = {"X-Shopify-Access-Token": self.token, "Accept": "application/json"}
-        sent |= headers or {}
-        for attempt in range(4):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise OmsError("the order system did not answer in time", 504)
-            try:
-                async with self.session.request(
-                    method,
-                    self.base + path,
-                    params=params,
-                    json=body,
-                    headers=sent,
-                    timeout=aiohttp.ClientTimeout(total=remaining),
-                ) as response:
-                    if response.status == 429:
-                        wait = float(response.headers.get("Retry-After", "1") or 1)
-                        log.info(
-                            "event=oms-throttled path=%s attempt=%d wait=%.1f", path, attempt, wait
-                        )
-                        if time.monotonic() + wait >= deadline:
-                            raise OmsError("the order system is rate limiting us", 503)
-                        await asyncio.sleep(wait)
-                        continue
-                    if response.status == 404:
-                        return None, response.headers
-                    if response.status == 412:
-                        return {"_conflict": True}, response.headers
-                    if response.status == 422:
-                        refused = (await response.json(content_type=None)).get("errors")
-                        return {"_refused": refused}, response.headers
-                    if response.status >= 300:
-                        raise OmsError(f"the order system answered HTTP {response.status}")
-                    return await response.json(content_type=None), response.headers
-            except TimeoutError:
-                raise OmsError("the order system did not answer in time", 504) from None
-            except (aiohttp.ClientError, ValueError) as exc:
-                raise OmsError(
-                    f"the order system's answer was unusable ({type(exc).__name__})"
-                ) from None
-        raise OmsError("the order system kept rate limiting us", 503)
 
     async def search(self, query: str, deadline: float) -> list[dict[str, Any]]:
         params = {"query": query, "limit": "10"}

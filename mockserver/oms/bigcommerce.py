@@ -15,7 +15,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from mockserver.oms.params import BadParam, int_list, one_int
+from mockserver.oms.bigcommerce_customers import customers
+from mockserver.oms.params import BadParam, one_int
 from mockserver.oms.platforms import (
     CARRIER_CODES,
     amount,
@@ -368,55 +369,6 @@ async def order_statuses(request: web.Request) -> web.Response:
             }
             for i, n in STATUSES.items()
         ]
-    )
-
-
-def _v3_customer(c: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": c["id"],
-        "email": c["email"],
-        "first_name": c["first_name"],
-        "last_name": c["last_name"],
-        "company": "",
-        "phone": c.get("phone") or "",
-        "customer_group_id": 0,
-        "notes": c.get("note") or "",
-        "date_created": parse_time(c["created_at"]).isoformat().replace("+00:00", "Z"),
-        "date_modified": parse_time(c["updated_at"]).isoformat().replace("+00:00", "Z"),
-        "channel_ids": [1],
-        "origin_channel_id": 1,
-    }
-
-
-async def customers(request: web.Request) -> web.Response:
-    q = request.query
-    page = one_int(q, "page", low=1, high=10**6) or 1
-    limit = one_int(q, "limit", low=1, high=250) or 50
-    ids = int_list(q, "id:in") or ()
-    emails = tuple(e for e in (q.get("email:in") or "").split(",") if e.strip())
-    found, total = request.app[STORE].customers_where(
-        ids=ids, emails=emails, limit=limit, offset=(page - 1) * limit
-    )
-    pages = max(1, -(-total // limit))
-    links = {"current": f"?page={page}&limit={limit}"}
-    if page < pages:
-        links["next"] = f"?page={page + 1}&limit={limit}"
-    if page > 1:
-        links["previous"] = f"?page={page - 1}&limit={limit}"
-    return web.json_response(
-        {
-            "data": [_v3_customer(c) for c in found],
-            "meta": {
-                "pagination": {
-                    "total": total,
-                    "count": len(found),
-                    "per_page": limit,
-                    "current_page": page,
-                    "total_pages": pages,
-                    "links": links,
-                }
-            },
-        }
     )
 
 

@@ -103,6 +103,7 @@ CUSTOMERS = Source(
     "id ASC",
     {
         "id": _number("id"),
+        "entity_id": _number("id"),  # the customer entity's own column name
         "group_id": _constant(1),
         "email": Column(
             "COALESCE(email_lc, lower_text(json_extract(doc, '$.email')))",

@@ -281,33 +281,6 @@ class Store(HarnessState):
         sql = f"SELECT doc FROM customers WHERE {' AND '.join(clauses) or '1'} ORDER BY id LIMIT ?"
         return sql, [*params, limit]
 
-    def customers_where(
-        self,
-        *,
-        ids: Sequence[int] = (),
-        emails: Sequence[str] = (),
-        limit: int = 50,
-        offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """Customers by id and/or email lists (BigCommerce ``id:in`` / ``email:in``), with the total."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if ids:
-            clauses.append(f"id IN ({','.join('?' * len(ids))})")
-            params += list(ids)
-        if emails:
-            clauses.append(f"email_lc IN ({','.join('?' * len(emails))})")
-            params += [e.strip().lower() for e in emails]
-        where = " AND ".join(clauses) or "1"
-        total = self._db.execute(
-            f"SELECT COUNT(*) FROM customers WHERE {where}", params
-        ).fetchone()[0]
-        rows = self._db.execute(
-            f"SELECT doc FROM customers WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [json.loads(r[0]) for r in rows], total
-
     def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
         """A few customers to try, with the orders they have."""
         rows = self._db.execute(

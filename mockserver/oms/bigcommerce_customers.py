@@ -1,0 +1,108 @@
+"""Fake BigCommerce v3 customers: ``GET /v3/customers`` with the filters a lookup uses
+(``id:in``, ``email:in``, ``phone:in``, ``name:in``, ``name:like``), paged, in the v3 envelope.
+
+Filters are ANDed; the values of one ``:in`` filter are ORed (comma-separated). Emails and names
+compare case-insensitively, phones on their digits, ``name:like`` as a substring of
+"first last". Every filter is one indexed or bounded SQL condition, never a value spliced in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from contracts.formats import phone_digits
+from mockserver.oms.params import BadParam, int_list, one_int
+from mockserver.oms.platforms import parse_time
+from mockserver.oms.queries import Column, Filter, Source
+from mockserver.oms.store import STORE
+
+__all__ = ["CUSTOMERS", "customers"]
+
+CUSTOMERS = Source(
+    "customers",
+    "doc",
+    "id ASC",
+    {
+        "id": Column("id", numeric=True),
+        "email": Column("email_lc"),
+        "phone": Column("phone_digits"),
+        "name": Column("(first_lc || ' ' || last_lc)"),
+    },
+)
+FILTERS = {  # query key -> (column, operator)
+    "email:in": ("email", "in"),
+    "phone:in": ("phone", "in"),
+    "name:in": ("name", "in"),
+    "name:like": ("name", "like"),
+}
+
+
+def _v3_customer(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": c["id"],
+        "email": c["email"],
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "company": "",
+        "phone": c.get("phone") or "",
+        "customer_group_id": 0,
+        "notes": c.get("note") or "",
+        "date_created": parse_time(c["created_at"]).isoformat().replace("+00:00", "Z"),
+        "date_modified": parse_time(c["updated_at"]).isoformat().replace("+00:00", "Z"),
+        "channel_ids": [1],
+        "origin_channel_id": 1,
+    }
+
+
+def _filters(query: Any) -> list[list[Filter]]:
+    groups: list[list[Filter]] = []
+    ids = int_list(query, "id:in")
+    if ids:
+        groups.append([Filter("id", "in", tuple(str(i) for i in ids))])
+    for key, (column, op) in FILTERS.items():
+        raw = query.get(key)
+        if raw is None:
+            continue
+        values = [v.strip() for v in raw.split(",") if v.strip()] if op == "in" else [raw.strip()]
+        if column == "phone":
+            values = [phone_digits(v) for v in values]
+        if op == "like":  # a substring: the API's own wildcards are not the caller's to use
+            values = [v.replace("%", "").replace("_", "").strip() for v in values]
+        if not values or not all(values):
+            raise BadParam(key, "give at least one value (wildcards are not values)")
+        if op == "like":
+            values = [f"%{v}%" for v in values]
+        groups.append([Filter(column, op, tuple(values))])
+    return groups
+
+
+async def customers(request: web.Request) -> web.Response:
+    q = request.query
+    page = one_int(q, "page", low=1, high=10**6) or 1
+    limit = one_int(q, "limit", low=1, high=250) or 50
+    rows, total = request.app[STORE].search(
+        CUSTOMERS, _filters(q), limit=limit, offset=(page - 1) * limit
+    )
+    pages = max(1, -(-total // limit))
+    links = {"current": f"?page={page}&limit={limit}"}
+    if page < pages:
+        links["next"] = f"?page={page + 1}&limit={limit}"
+    if page > 1:
+        links["previous"] = f"?page={page - 1}&limit={limit}"
+    return web.json_response(
+        {
+            "data": [_v3_customer(row[0]) for row in rows],
+            "meta": {
+                "pagination": {
+                    "total": total,
+                    "count": len(rows),
+                    "per_page": limit,
+                    "current_page": page,
+                    "total_pages": pages,
+                    "links": links,
+                }
+            },
+        }
+    )
