@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := .ci/constraints.txt
 
-.PHONY: install system-deps demo test lint fmt typecheck check bench lock wheel-smoke clean
+SDK    := tests/sdk
+SDK_STAMP := $(SDK)/node_modules/.installed
+
+.PHONY: install system-deps sdk-deps demo test lint fmt typecheck check bench lock wheel-smoke clean
 
 # The locked install: pyproject.toml keeps open ranges for users; the lock pins what we test.
 $(STAMP): pyproject.toml $(LOCK)
@@ -20,12 +23,15 @@ $(STAMP): pyproject.toml $(LOCK)
 
 install: $(STAMP)
 
-# What the tests need outside Python: Debian's chromium (the browser tests) and curl (the `sign
-# --curl` test). Installed through apt-get when running as root; otherwise one command to run.
+# What the tests need outside Python: Debian's chromium (the browser tests), curl (the `sign
+# --curl` test), and Node.js with npm (the npm SDKs the compatibility tests drive). Installed
+# through apt-get when running as root; otherwise one command to run.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing$$missing (apt-get)"; \
@@ -39,7 +45,14 @@ system-deps:
 demo: install
 	$(BIN)/python -m mockserver.demo
 
-test: install system-deps
+# The real client libraries the SDK compatibility tests drive, pinned by tests/sdk/package-lock.json.
+$(SDK_STAMP): $(SDK)/package.json $(SDK)/package-lock.json
+	npm ci --prefix $(SDK) --no-audit --no-fund --loglevel=error
+	touch $(SDK_STAMP)
+
+sdk-deps: system-deps $(SDK_STAMP)
+
+test: install system-deps sdk-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: install
@@ -75,4 +88,4 @@ wheel-smoke: install
 	$(BIN)/python .ci/wheel_smoke.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build $(SDK)/node_modules

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from mockserver.oms.graphql.api import BUCKET, graphql_handler
+from mockserver.oms.graphql.cost import CostBucket
 from mockserver.oms.params import BadParam, int_list, one_int, timestamp
 from mockserver.oms.platforms import cancel, cancellable, now_like, same_secret
 from mockserver.oms.queries import (
@@ -26,6 +27,7 @@ from mockserver.oms.queries import (
     OrderQuery,
 )
 from mockserver.oms.ratelimit import LeakyBucket
+from mockserver.oms.shopify_search import parse_search
 from mockserver.oms.store import STORE, Store, etag_of
 
 __all__ = ["PREFIX", "ShopifyConfig", "create_app"]
@@ -97,8 +99,8 @@ async def shopify_middleware(request: web.Request, handler: Handler) -> web.Stre
     token = request.headers.get("X-Shopify-Access-Token", "")
     if not same_secret(token, config.token):
         return errors(401, AUTH_ERROR, headers)
-    if store.settings.get("rateLimit", True):
-        allowed, level, wait = config.bucket.take(token)
+    if store.settings.get("rateLimit", True) and not request.path.endswith("/graphql.json"):
+        allowed, level, wait = config.bucket.take(token)  # GraphQL pays in points instead
         headers["X-Shopify-Shop-Api-Call-Limit"] = f"{level}/{config.bucket.size}"
         if not allowed:
             return errors(429, THROTTLE_ERROR, headers | {"Retry-After": f"{max(wait, 0.5):.1f}"})
@@ -117,24 +119,6 @@ async def shopify_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 
 # -- customers ------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r'(\w+):"([^"]*)"|(\w+):(\S+)|"([^"]*)"|(\S+)')
-SEARCH_FIELDS = ("email", "phone", "first_name", "last_name")
-
-
-def parse_search(text: str) -> list[tuple[str, str]]:
-    """Shopify search syntax: ``field:value`` terms (quotes allowed), space = AND, bare words match any field."""
-    terms = []
-    for match in _TOKEN.finditer(text):
-        name = match.group(1) or match.group(3)
-        value = match.group(2) if match.group(1) else match.group(4)
-        if name is None:
-            name, value = "any", match.group(5) if match.group(5) is not None else match.group(6)
-        elif name not in SEARCH_FIELDS:
-            name, value = "any", value
-        if value:
-            terms.append((name, value))
-    return terms
 
 
 async def search_customers(request: web.Request) -> web.Response:
@@ -425,4 +409,6 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app.router.add_get(f"{v}/orders/{n}/fulfillments.json", list_fulfillments)
     app.router.add_get(f"{v}/orders/{n}/fulfillments/{{fid:\\d{{1,20}}}}.json", get_fulfillment)
     app.router.add_get(f"{v}/products/{n}.json", get_product)
+    app[BUCKET] = CostBucket()
+    app.router.add_post(f"{v}/graphql.json", graphql_handler)
     return app

@@ -1,0 +1,45 @@
+// Shopify's own GraphQL Admin client against the fake OMS: a lookup, a bad query and a write.
+// Usage: node shopify_graphql.mjs BASE_URL ACCESS_TOKEN EMAIL  (prints one JSON document)
+import { createAdminApiClient } from '@shopify/admin-api-client';
+
+const [base, accessToken, email] = process.argv.slice(2);
+const storeDomain = 'lookupkit-demo.myshopify.com';
+const client = createAdminApiClient({
+  storeDomain,
+  apiVersion: '2025-01',
+  accessToken,
+  // The client builds https://{storeDomain}/...; the fake listens on loopback without TLS.
+  customFetchApi: (url, init) => fetch(String(url).replace(`https://${storeDomain}`, base), init),
+});
+
+const lookup = await client.request(
+  `query Lookup($q: String!) {
+    customers(first: 1, query: $q) {
+      nodes {
+        id email numberOfOrders
+        orders(first: 10, sortKey: CREATED_AT, reverse: true) {
+          pageInfo { hasNextPage endCursor }
+          nodes {
+            id name createdAt displayFulfillmentStatus
+            totalPriceSet { shopMoney { amount currencyCode } }
+            fulfillments { trackingInfo { number } }
+          }
+        }
+      }
+    }
+  }`,
+  { variables: { q: `email:${email}` } },
+);
+const bad = await client.request(`{ order(id: "gid://shopify/Order/1") { colour } }`);
+const orderId = lookup.data?.customers?.nodes?.[0]?.orders?.nodes?.[0]?.id;
+const update = await client.request(
+  `mutation Note($input: OrderInput!) {
+    orderUpdate(input: $input) { order { id note } userErrors { field message } }
+  }`,
+  { variables: { input: { id: orderId, note: 'Written by @shopify/admin-api-client' } } },
+);
+console.log(JSON.stringify({
+  lookup: { data: lookup.data, errors: lookup.errors ?? null, extensions: lookup.extensions },
+  bad: bad.errors ?? null,
+  update: { data: update.data, errors: update.errors ?? null },
+}));
