@@ -82,6 +82,12 @@ cli.add_command(load)
     help="The API base 'serve adapter' reads (default: the fake OMS's, for --platform).",
 )
 @click.option(
+    "--data",
+    metavar="FILE",
+    help="The adapter serves these customers ('lookupkit generate --view gladly', any types) "
+    "instead of reading an OMS.",
+)
+@click.option(
     "--platform",
     type=click.Choice(["shopify", "bigcommerce", "magento"]),
     default="shopify",
@@ -154,6 +160,7 @@ def serve(
     port: int,
     oms_token: str | None,
     oms_url: str | None,
+    data: str | None,
     platform: str,
     signing_key: str | None,
     basic_auth: str | None,
@@ -168,7 +175,18 @@ def serve(
     admin_token: str | None,
     no_admin: bool,
 ) -> None:
-    """Serve the fake OMS, the reference adapter, or both, until Ctrl-C."""
+    """Serve the fake OMS, the reference adapter, the fake Gladly, or all three, until Ctrl-C.
+
+    \b
+    Which options each ROLE reads:
+      oms       --db --seed --customers --reference-date --oms-token --rate-limit
+      adapter   --oms-url --platform --data --oms-token --signing-key --basic-auth
+                --cache-ttl --mutant (alone it keeps no database)
+      gladly    --adapter (required alone) --signing-key --basic-auth --header
+                --search-attribute --result-column --query-form (alone: no database)
+      all       every option above: the OMS, then the adapter reading it, then Gladly
+      every     --host --port --admin-token --no-admin
+    """
     from mockserver.mutants import MUTANTS
     from mockserver.oms.app import DEFAULT_TOKEN
     from mockserver.serve import ServeOptions, serve_until_stopped
@@ -189,6 +207,7 @@ def serve(
         token=oms_token or DEFAULT_TOKEN,
         oms_url=oms_url,
         platform=platform,
+        data=data,
         signing_key=signing_key,
         basic_auth=user_password(basic_auth),
         mutant=mutant,

@@ -128,12 +128,23 @@ async def main() -> int:
         "\nDemo",
         "finished: the reference adapter conforms, and the mutant was caught." if ok else "FAILED.",
     )
-    print(
+    print(NEXT)
+    print(  # the last line, for scripts
         json.dumps(
             {"conformingErrors": problems, "mutantErrors": caught, "verifyErrors": report.errors}
         )
     )
     return 0 if ok else 1
+
+
+NEXT = """
+Next, see it as an agent does: start the three roles and open the fake Gladly in a browser.
+  .venv/bin/lookupkit serve all          # then open the "Fake Gladly" URL it prints
+Every card type (orders, flights, stays, subscriptions, generic) with generated customers:
+  .venv/bin/lookupkit generate --view gladly --types ORDER,FLIGHT,STAY,SUBSCRIPTION,GENERIC \\
+      --out customers.json
+  .venv/bin/lookupkit serve all --data customers.json
+Verify your own adapter: .venv/bin/lookupkit verify --help"""
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ import os
 import signal
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from contracts.cli import InputError
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
+from mockserver.adapter.data import DataError, load_profiles
 from mockserver.gladly import GladlyConfig
 from mockserver.harness.admin import TOKEN_HEADER
 from mockserver.oms import Store
@@ -47,6 +48,7 @@ class ServeOptions:
     token: str = ""
     oms_url: str | None = None
     platform: str = "shopify"  # the API the reference adapter reads
+    data: str | None = None  # a `generate --view gladly` file the adapter serves instead
     signing_key: str | None = None
     basic_auth: tuple[str, str] | None = None
     mutant: str | None = None
@@ -60,9 +62,28 @@ class ServeOptions:
     admin: bool = True
     admin_token: str | None = None  # None: a new random one, printed at start
 
+    @property
+    def serves_oms(self) -> bool:
+        """Only the OMS role keeps data; the adapter and the fake Gladly alone need none."""
+        return self.role in ("oms", "all")
+
     def port_of(self, offset: int) -> int:
         """'all' puts the roles on consecutive ports (OMS, adapter, Gladly); port 0 picks free ones."""
         return self.port + offset if self.role == "all" and self.port else self.port
+
+
+def load_data(path: str | None) -> tuple[dict[str, Any], ...] | None:
+    """The profiles of ``--data``, or a one-line error with the command that writes them."""
+    if path is None:
+        return None
+    try:
+        return tuple(load_profiles(path))
+    except DataError as exc:
+        raise InputError(
+            str(exc),
+            "write one with: lookupkit generate --view gladly --types ORDER,FLIGHT,"
+            "STAY,SUBSCRIPTION,GENERIC --out customers.json",
+        ) from None
 
 
 def claim(path: str) -> IO[str] | None:
@@ -94,9 +115,10 @@ def claim(path: str) -> IO[str] | None:
 
 
 def open_store(options: ServeOptions) -> Store:
-    """The store, seeded when empty; the adapter alone keeps only its harness state in memory."""
+    """The store, seeded when empty; the adapter or the fake Gladly alone keeps only its harness
+    state, in memory (no database file is created)."""
     try:
-        path = options.db if options.role != "adapter" else ":memory:"
+        path = options.db if options.serves_oms else ":memory:"
         store = Store(
             path,
             settings={"rateLimit": options.rate_limit, "mutant": options.mutant},
@@ -107,12 +129,17 @@ def open_store(options: ServeOptions) -> Store:
         raise InputError(
             f"cannot open the database {options.db!r}: {exc}", "pass --db PATH to a writable file"
         ) from None
-    if options.role != "adapter" and store.count_customers() == 0:
+    if options.serves_oms and store.count_customers() == 0:
         store.seed(options.seed, customers=options.customers, reference=options.reference)
     return store
 
 
-async def start_roles(running: Running, store: Store, options: ServeOptions) -> None:
+async def start_roles(
+    running: Running,
+    store: Store,
+    options: ServeOptions,
+    data: tuple[dict[str, Any], ...] | None = None,
+) -> None:
     host, oms_url = options.host, options.oms_url
     api = API_PATHS[options.platform]
     if options.role in ("oms", "all"):
@@ -125,6 +152,7 @@ async def start_roles(running: Running, store: Store, options: ServeOptions) -> 
             oms_url,
             options.token,
             platform=options.platform,
+            data=data,
             signing_key=options.signing_key,
             basic_auth=options.basic_auth,
             cache_ttl=options.cache_ttl,
@@ -154,11 +182,12 @@ async def start_roles(running: Running, store: Store, options: ServeOptions) -> 
 
 async def serve_until_stopped(options: ServeOptions) -> None:
     """Serve until SIGINT or SIGTERM; a port that cannot be had is one line, not a traceback."""
-    lock = claim(options.db if options.role != "adapter" else ":memory:")  # noqa: F841  # held
+    data = load_data(options.data)  # before anything starts: a bad file is one line
+    lock = claim(options.db if options.serves_oms else ":memory:")  # noqa: F841  # held
     store = open_store(options)
     running = Running()
     try:
-        await start_roles(running, store, options)
+        await start_roles(running, store, options, data)
     except OSError as exc:
         await stop(running)
         store.close()
@@ -172,7 +201,7 @@ async def serve_until_stopped(options: ServeOptions) -> None:
         await stop(running)
         store.close()
         raise
-    announce(running.urls, store, options)
+    announce(running.urls, store, options, data)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -183,7 +212,12 @@ async def serve_until_stopped(options: ServeOptions) -> None:
     store.close()
 
 
-def announce(urls: dict[str, str], store: Store, options: ServeOptions) -> None:
+def announce(
+    urls: dict[str, str],
+    store: Store,
+    options: ServeOptions,
+    data: tuple[dict[str, Any], ...] | None = None,
+) -> None:
     """Say where each role listens, how to authenticate, and a few customers to try."""
     if "oms" in urls:
         click.echo(f"Fake OMS       {urls['oms']}")
@@ -203,13 +237,25 @@ def announce(urls: dict[str, str], store: Store, options: ServeOptions) -> None:
         reads = {"bigcommerce": "BigCommerce", "magento": "Magento"}.get(
             options.platform, "Shopify"
         )
+        if options.data:
+            reads = options.data
         click.echo(f"Adapter        {urls['adapter']}/  (reads {reads}; {note}{mutant})")
     for role in ("oms", "adapter", "gladly") if options.admin else ():
         if role in urls:
             click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")
             click.echo(f"  writes need  {TOKEN_HEADER}: {store.admin_token}")
             break
-    if "oms" in urls:
+    if data is not None and "adapter" in urls:
+        click.echo(f"Customers to try (from {options.data}):")
+        for p in data[:5]:
+            email = next((e.get("original") for e in p.get("emails") or []), "") or "-"
+            phone = next((x.get("original") for x in p.get("phones") or []), "") or "-"
+            kinds = sorted({str(t.get("type")) for t in p.get("transactions") or []})
+            click.echo(
+                f"  {email:<38} {phone:<16} externalCustomerId {p['externalCustomerId']}"
+                f"  ({len(p.get('transactions') or [])} transactions: {', '.join(kinds)})"
+            )
+    elif "oms" in urls:
         click.echo("Customers to try:")
         for c in store.known_customers(5):
             click.echo(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -288,10 +289,14 @@ def run(
 
 @contextmanager
 def serving(
-    lookupkit: str, *args: str
+    lookupkit: str, *args: str, cwd: Path | None = None
 ) -> Iterator[tuple[subprocess.Popen[str], dict[str, str], list[str]]]:
     proc = subprocess.Popen(
-        [lookupkit, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [lookupkit, "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
     )
     lines: list[str] = []
     ready = threading.Event()

@@ -20,3 +20,5 @@ def test_demo_runs_end_to_end():
     }
     assert summary["mutantErrors"] > 0
     assert "order.total-symbol" in result.stdout
+    assert "lookupkit serve all" in result.stdout  # it ends by saying how to open the UI
+    assert "serve all --data customers.json" in result.stdout

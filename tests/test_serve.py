@@ -161,3 +161,49 @@ def test_admin_writes_need_the_printed_token_and_no_admin_serves_none(lookupkit)
         assert call(urls["oms"] + "/_mock/health")[0] == 404
         status, _ = call(urls["oms"] + "/_mock/reset", "POST", {}, json_type)
         assert status in (404, 405)
+
+
+def test_serve_gladly_or_adapter_alone_creates_no_database(lookupkit, tmp_path):
+    for role in (("gladly", "--adapter", "http://127.0.0.1:9/"), ("adapter",)):
+        with serving(lookupkit, *role, "--port", "0", cwd=tmp_path) as (_, urls, lines):
+            assert set(urls) == {role[0]}, lines
+        assert list(tmp_path.iterdir()) == [], role  # no lookupkit.sqlite3, no lock file
+
+
+ALL_TYPES = "ORDER,FLIGHT,STAY,SUBSCRIPTION,GENERIC"
+
+
+def test_serve_all_with_data_shows_every_card_type(lookupkit, tmp_path):
+    data = tmp_path / "customers.json"
+    generated = subprocess.run(
+        [lookupkit, "generate", "--customers", "3", "--types", ALL_TYPES, "--view", "gladly",
+         "--reference-date", "2026-11-28", "--out", str(data)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    profile = json.loads(data.read_text())["customers"][1]["gladly"]
+    email = profile["emails"][0]["original"]
+    args = ["all", "--port", "0", "--db", ":memory:", "--data", str(data)]
+    with serving(lookupkit, *args) as (_, urls, lines):
+        assert any(email in line for line in lines), lines  # the file's customers to try
+        status, created = call(urls["gladly"] + "/api/profiles", "POST", {"name": "Card Check", "emails": [email.upper()]}, {"Content-Type": "application/json"})  # fmt: skip
+        assert status == 201, created
+        status, linked = call(f"{urls['gladly']}/api/profiles/{created['id']}/autolink", "POST", {}, {"Content-Type": "application/json"})  # fmt: skip
+    assert status == 200, linked
+    assert linked["profile"]["linkedTo"] == profile["externalCustomerId"]
+    shown = {card["type"] for card in linked["profile"]["cards"]}
+    assert shown == set(ALL_TYPES.split(","))
+
+
+def test_serve_with_a_bad_data_file_is_one_line_and_exit_2(lookupkit, tmp_path):
+    broken = tmp_path / "broken.ndjson"
+    broken.write_text('{"gladly": {"externalCustomerId": "1"}}\n{not json\n')
+    for path, needle in ((broken, "broken.ndjson:2"), (tmp_path / "missing.json", "cannot read")):
+        result = subprocess.run(
+            [lookupkit, "serve", "adapter", "--port", "0", "--data", str(path)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert needle in result.stderr
+        assert "lookupkit generate --view gladly" in result.stderr  # the hint
+        assert "Traceback" not in result.stderr

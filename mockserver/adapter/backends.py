@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from mockserver.adapter.bigcommerce import BigCommerce
 from mockserver.adapter.config import AdapterConfig
+from mockserver.adapter.data import DataBackend
 from mockserver.adapter.forms import order_actions
 from mockserver.adapter.magento import Magento
 from mockserver.adapter.mapping import gladly_profile
@@ -90,6 +91,8 @@ class ShopifyBackend:
 
 
 def backend_for(config: AdapterConfig) -> Backend:
+    if config.data is not None:
+        return DataBackend(list(config.data))
     if config.platform == "bigcommerce":
         orders = min(config.max_orders, BIGCOMMERCE_ORDERS)
         return BigCommerce(config.oms_url, config.oms_token, max_orders=orders)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["AdapterConfig"]
 
@@ -29,6 +30,7 @@ class AdapterConfig:
         cache_ttl: seconds a detailed answer is reused (0 turns the cache off). Gladly looks a
             customer up on every profile open and contact; the adapter's own actions clear it.
         cache_size: most customers (and product images) kept in memory.
+        data: profiles to serve instead of reading the OMS (``adapter.data.load_profiles``).
     """
 
     oms_url: str
@@ -43,11 +45,15 @@ class AdapterConfig:
     max_orders: int = 25
     cache_ttl: float = 5.0
     cache_size: int = 10_000
+    data: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:  # never print the key or the password
         hidden = {"signing_key", "basic_auth", "oms_token"}
         shown = ", ".join(
             f"{name}={'***' if name in hidden and value else repr(value)}"
             for name, value in self.__dict__.items()
+            if name != "data"
         )
+        if self.data is not None:
+            shown += f", data=<{len(self.data)} profiles>"
         return f"AdapterConfig({shown})"
