@@ -297,3 +297,15 @@ def test_the_schema_uses_shopifys_names():
     fulfilment = SCHEMA.get_type("OrderDisplayFulfillmentStatus")
     assert isinstance(fulfilment, GraphQLEnumType)
     assert {"FULFILLED", "PARTIALLY_FULFILLED", "UNFULFILLED"} <= set(fulfilment.values)
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+async def test_a_deeply_nested_query_is_an_answer_not_a_crash(servers, http, depth):
+    inner = "id"
+    for _ in range(depth):
+        inner = f"customer {{ orders(first: 1) {{ nodes {{ {inner} }} }} }}"
+    status, body = await gql(
+        servers, http, f'{{ order(id: "gid://shopify/Order/1") {{ {inner} }} }}'
+    )
+    assert status == 200
+    assert body["errors"], body

@@ -103,7 +103,7 @@ CUSTOMERS = Source(
     "id ASC",
     {
         "id": _number("id"),
-        "entity_id": _number("id"),  # the customer entity's own column name
+        "entity_id": _number("id"),  # the entity's column name, shown as "id" (ALIASES)
         "group_id": _constant(1),
         "email": Column(
             "COALESCE(email_lc, lower_text(json_extract(doc, '$.email')))",
@@ -135,3 +135,5 @@ SHIPMENTS = Source(
     base="json_extract(f.value, '$.status') = 'success'",
 )
 SOURCES = {"orders": ORDERS, "customers": CUSTOMERS, "shipments": SHIPMENTS}
+# Fields searched under another name than the rendered entity shows them by.
+ALIASES = {"entity_id": "id"}

@@ -55,7 +55,7 @@ async def _request(request: web.Request) -> tuple[str, dict[str, Any], str | Non
         return raw.decode("utf-8", "replace"), {}, None
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than anyone means to
         body = None
     query = body.get("query") if isinstance(body, dict) else None
     variables = body.get("variables") if isinstance(body, dict) else None
@@ -88,25 +88,16 @@ def _status(bucket: CostBucket, token: str, requested: int, actual: int | None) 
     }
 
 
-async def graphql_handler(request: web.Request) -> web.Response:
-    store, bucket = request.app[STORE], request.app[BUCKET]
-    token = request.headers.get("X-Shopify-Access-Token", "")
-    try:
-        query, variables, name = await _request(request)
-    except _Missing:
-        return web.json_response(
-            {"errors": {"query": "Required parameter missing or invalid"}}, status=400
-        )
-    try:
-        document = parse(query)
-    except GraphQLError as exc:
-        return _errors(exc)
-    problems = validate(SCHEMA, document)
-    if problems:
-        return _errors(*problems)
-    operation = _operation(document, name)
-    if operation is None:
-        return _errors({"message": "An operation name is required when the document has several"})
+def _run(
+    store: Any,
+    bucket: CostBucket,
+    token: str,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any],
+    name: str | None,
+) -> web.Response:
+    """Cost, throttle, execute: the answer to one valid operation."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -144,3 +135,30 @@ async def graphql_handler(request: web.Request) -> web.Response:
     if context["search"]:
         body["extensions"]["search"] = context["search"]
     return web.json_response(body)
+
+
+async def graphql_handler(request: web.Request) -> web.Response:
+    store, bucket = request.app[STORE], request.app[BUCKET]
+    token = request.headers.get("X-Shopify-Access-Token", "")
+    try:
+        query, variables, name = await _request(request)
+    except _Missing:
+        return web.json_response(
+            {"errors": {"query": "Required parameter missing or invalid"}}, status=400
+        )
+    try:
+        document = parse(query)
+        problems = validate(SCHEMA, document)
+    except GraphQLError as exc:
+        return _errors(exc)
+    except RecursionError:
+        return _errors({"message": "The query is nested too deeply"})
+    if problems:
+        return _errors(*problems)
+    operation = _operation(document, name)
+    if operation is None:
+        return _errors({"message": "An operation name is required when the document has several"})
+    try:
+        return _run(store, bucket, token, document, operation, variables, name)
+    except RecursionError:
+        return _errors({"message": "The query is nested too deeply"})
