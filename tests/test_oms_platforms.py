@@ -300,6 +300,9 @@ async def test_magento_order_items_shipments_and_configurable_rows(servers, http
             400,
             "is not a searchCriteria parameter",
         ),
+        ("/rest/V1/orders", {}, MH, 400, '"%fieldName" is required'),
+        ("/rest/V1/customers/search", {}, MH, 400, '"%fieldName" is required'),
+        ("/rest/V1/shipment/999999999", {}, MH, 404, "doesn't exist"),
         ("/rest/V1/orders", {}, {"Authorization": "Bearer wrong"}, 401, "isn't authorized"),
         ("/rest/V1/orders", {}, {}, 401, "isn't authorized"),
     ],
@@ -308,7 +311,20 @@ async def test_magento_errors_in_its_shape(servers, http, path, params, headers,
     got, _, body = await fetch(http, servers.oms + path, headers, **params)
     assert got == status
     assert needle in body["message"]
-    servers.store.unexpected.clear()
+    if "fieldName" in needle:
+        assert body["parameters"] == {"fieldName": "searchCriteria"}
+    servers.store.unexpected.clear()  # the 404s were asked for
+
+
+async def test_magento_shipment_by_id_is_the_one_the_search_lists(servers, http):
+    _, _, listed = await fetch(
+        http, servers.oms + "/rest/V1/shipments", MH, **{"searchCriteria[pageSize]": "3"}
+    )
+    for shipment in listed["items"]:
+        url = f"{servers.oms}/rest/V1/shipment/{shipment['entity_id']}"
+        status, _, one = await fetch(http, url, MH)
+        assert status == 200
+        assert one == shipment
 
 
 async def test_magento_admin_token(servers, http):
@@ -330,3 +346,32 @@ async def test_all_platforms_agree_on_one_order(servers, http):
     _, _, mg = await fetch(http, f"{servers.oms}/rest/V1/orders/{order['order_number']}", MH)
     assert float(bc["total_inc_tax"]) == mg["grand_total"] == float(order["total_price"])
     assert bc["currency_code"] == mg["order_currency_code"] == order["currency"]
+
+
+async def test_bigcommerce_v2_customers_and_an_orders_shipping_addresses(servers, http):
+    c = servers.store.known_customers(1)[0]
+    url = servers.oms + BC + "/v2/customers"
+    status, _, body = await fetch(http, url, BH, email=c["email"].upper())
+    assert status == 200
+    assert [x["id"] for x in body] == [c["id"]]
+    assert body[0]["date_created"].endswith("+0000")  # RFC 2822, as v2 writes dates
+    _, _, one = await fetch(http, f"{url}/{c['id']}", BH)
+    assert one == body[0]
+    _, _, counted = await fetch(http, url + "/count", BH)
+    assert counted == {"count": 30}
+    _, _, body = await fetch(http, url, BH, min_id=str(c["id"] + 1), limit="250")
+    assert all(x["id"] > c["id"] for x in body)
+    status, _, _ = await fetch(http, url, BH, email="nobody@example.com")
+    assert status == 204
+    status, _, body = await fetch(http, url, BH, min_id="x")
+    assert status == 400
+    assert isinstance(body, list)
+    order = next(o for o in orders(servers.store) if o.get("shipping_address"))
+    _, _, shown = await fetch(http, f"{servers.oms}{BC}/v2/orders/{order['order_number']}", BH)
+    link = shown["shipping_addresses"]["url"]
+    assert link.endswith(f"/v2/orders/{order['order_number']}/shipping_addresses")
+    async with http.get(link, headers=BH) as response:  # the order's own link works
+        assert response.status == 200
+        [address] = await response.json()
+    assert address["city"] == order["shipping_address"]["city"]
+    assert address["order_id"] == order["order_number"]

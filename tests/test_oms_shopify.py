@@ -347,3 +347,63 @@ async def test_unknown_route_inside_shopify_is_a_404_and_recorded(servers, http)
     assert (status, body) == (404, {"errors": "Not Found"})
     assert [u.path for u in servers.store.unexpected] == [SHOPIFY + "/draft_orders.json"]
     servers.store.unexpected.clear()
+
+
+async def walk(http, url: str | None) -> tuple[list[list[int]], str | None]:
+    """Every page of a customer listing by its Link header (bounded), and the last previous link."""
+    pages: list[list[int]] = []
+    previous = None
+    while url and len(pages) < 50:
+        async with http.get(url, headers=H) as response:
+            assert response.status == 200, await response.text()
+            pages.append([c["id"] for c in (await response.json())["customers"]])
+            links = dict(
+                reversed(part.split(";"))
+                for part in response.headers.get("Link", "").split(", ")
+                if part
+            )
+        url = links.get(' rel="next"', "").strip()[1:-1] or None
+        previous = links.get(' rel="previous"', "").strip()[1:-1] or previous
+    return pages, previous
+
+
+@pytest.mark.parametrize(
+    "listing", ["/customers.json?limit=7", "/customers/search.json?limit=7&query=email:*"]
+)
+async def test_customer_listings_page_by_cursor_both_ways(servers, http, listing):
+    pages, previous = await walk(http, servers.shopify + listing)
+    seen = [i for page in pages for i in page]
+    assert seen == sorted(seen)
+    assert len(seen) == len(set(seen)) == servers.store.count_customers() == 30
+    assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
+    assert previous is not None
+    async with http.get(previous, headers=H) as response:
+        assert [c["id"] for c in (await response.json())["customers"]] == pages[-2]
+
+
+async def test_customer_list_filters_and_counts(servers, http):
+    store = servers.store
+    everyone = [json.loads(d) for d in store.search_customers([], 100)]
+    pivot = everyone[10]
+    _, _, body = await get(http, servers.shopify + "/customers.json", since_id=str(pivot["id"]))
+    assert [c["id"] for c in body["customers"]] == [c["id"] for c in everyone[11:]]
+    wanted = f"{everyone[3]['id']},{everyone[1]['id']},999"
+    _, _, body = await get(http, servers.shopify + "/customers.json", ids=wanted)
+    assert [c["id"] for c in body["customers"]] == [everyone[1]["id"], everyone[3]["id"]]
+    newest = max(everyone, key=lambda c: to_timestamp(c["created_at"]))
+    since = newest["created_at"]
+    _, _, body = await get(http, servers.shopify + "/customers.json", created_at_min=since)
+    assert [c["id"] for c in body["customers"]] == [newest["id"]]
+    _, _, body = await get(http, servers.shopify + "/customers/count.json")
+    assert body == {"count": 30}
+    _, _, body = await get(http, servers.shopify + "/customers/count.json", created_at_min=since)
+    assert body == {"count": 1}
+    c = a_customer(store)
+    url = f"{servers.shopify}/customers/{c['id']}/orders/count.json"
+    _, _, every = await get(http, url, status="any")
+    assert every["count"] == len([o for o in all_orders(store) if o["customer"]["id"] == c["id"]])
+    status, _, _ = await get(http, f"{servers.shopify}/customers/1/orders/count.json")
+    assert status == 404
+    status, _, body = await get(http, servers.shopify + "/customers.json", since_id="x")
+    assert status == 400
+    assert "since_id" in body["errors"]

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from mockserver.oms.bigcommerce_customers import customers
+from mockserver.oms.bigcommerce_customers import V2_CUSTOMER_ROUTES, customers
 from mockserver.oms.params import BadParam, one_int
 from mockserver.oms.platforms import (
     CARRIER_CODES,
@@ -197,8 +197,8 @@ def render_order(order: dict[str, Any], base: str) -> dict[str, Any]:
             "resource": f"/orders/{number}/products",
         },
         "shipping_addresses": {
-            "url": f"{base}/v2/orders/{number}/shippingaddresses",
-            "resource": f"/orders/{number}/shippingaddresses",
+            "url": f"{base}/v2/orders/{number}/shipping_addresses",
+            "resource": f"/orders/{number}/shipping_addresses",
         },
     }
 
@@ -356,6 +356,35 @@ async def order_shipments(request: web.Request) -> web.Response:
     return web.json_response(shipments) if shipments else _no_content()
 
 
+async def order_shipping_addresses(request: web.Request) -> web.Response:
+    """The order's one shipping address (``order_address_id`` 1 in products and shipments)."""
+    order = _order(request)
+    if not order.get("shipping_address"):
+        return _no_content()
+    shipped = shipped_quantities(order)
+    method = next((s["title"] for s in order.get("shipping_lines") or []), "")
+    address = _address(order["shipping_address"], order.get("email") or "")
+    address.pop("form_fields")
+    return web.json_response(
+        [
+            address
+            | {
+                "id": 1,
+                "order_id": order["order_number"],
+                "items_total": sum(li["quantity"] for li in order["line_items"]),
+                "items_shipped": sum(shipped.values()),
+                "shipping_method": method,
+                "base_cost": "0.0000",
+                "cost_ex_tax": "0.0000",
+                "cost_inc_tax": "0.0000",
+                "shipping_zone_id": 1,
+                "shipping_zone_name": "Everywhere",
+                "form_fields": [],
+            }
+        ]
+    )
+
+
 async def order_statuses(request: web.Request) -> web.Response:
     return web.json_response(
         [
@@ -434,6 +463,9 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app.router.add_get(f"{h}/v2/orders/{n}{j}", get_order)
     app.router.add_get(f"{h}/v2/orders/{n}/products{j}", order_products)
     app.router.add_get(f"{h}/v2/orders/{n}/shipments{j}", order_shipments)
+    app.router.add_get(f"{h}/v2/orders/{n}/shipping_addresses{j}", order_shipping_addresses)
+    for path, handler in V2_CUSTOMER_ROUTES:
+        app.router.add_get(h + path, handler)
     app.router.add_get(f"{h}/v2/order_statuses{j}", order_statuses)
     app.router.add_get(f"{h}/v3/catalog/products/{n}", product)
     app.router.add_get(f"{h}/v3/catalog/products/{n}/images", product_images)

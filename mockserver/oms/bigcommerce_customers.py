@@ -8,6 +8,7 @@ compare case-insensitively, phones on their digits, ``name:like`` as a substring
 
 from __future__ import annotations
 
+from email.utils import format_datetime
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +19,7 @@ from mockserver.oms.platforms import parse_time
 from mockserver.oms.queries import Column, Filter, Source
 from mockserver.oms.store import STORE
 
-__all__ = ["CUSTOMERS", "customers"]
+__all__ = ["CUSTOMERS", "V2_CUSTOMER_ROUTES", "customers"]
 
 CUSTOMERS = Source(
     "customers",
@@ -106,3 +107,96 @@ async def customers(request: web.Request) -> web.Response:
             },
         }
     )
+
+
+# -- v2 customers (older SDKs list customers here): bare arrays, 204 when none, RFC-2822 dates ---
+
+V2_FILTERS = {  # query key -> (column, operator)
+    "email": ("email", "eq"),
+    "phone": ("phone", "eq"),
+    "first_name": ("first", "eq"),
+    "last_name": ("last", "eq"),
+    "min_id": ("id", "gteq"),
+    "max_id": ("id", "lteq"),
+}
+V2_CUSTOMERS = Source(
+    "customers",
+    "doc",
+    "id ASC",
+    {**CUSTOMERS.columns, "first": Column("first_lc"), "last": Column("last_lc")},
+)
+
+
+def _v2_customer(c: dict[str, Any], base: str) -> dict[str, Any]:
+    return {
+        "id": c["id"],
+        "company": "",
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "email": c["email"],
+        "phone": c.get("phone") or "",
+        "date_created": format_datetime(parse_time(c["created_at"])),
+        "date_modified": format_datetime(parse_time(c["updated_at"])),
+        "store_credit": "0.0000",
+        "registration_ip_address": "",
+        "customer_group_id": 0,
+        "notes": c.get("note") or "",
+        "tax_exempt_category": "",
+        "reset_pass_on_login": False,
+        "accepts_marketing": False,
+        "addresses": {
+            "url": f"{base}/v2/customers/{c['id']}/addresses",
+            "resource": f"/customers/{c['id']}/addresses",
+        },
+        "form_fields": None,
+    }
+
+
+def _v2_filters(query: Any) -> list[list[Filter]]:
+    groups = []
+    for key, (column, op) in V2_FILTERS.items():
+        raw = query.get(key)
+        if raw is None:
+            continue
+        value = phone_digits(raw) if column == "phone" else raw.strip()
+        if column == "id" and not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise BadParam(key, "must be a whole number")
+        if not value:
+            raise BadParam(key, "give a value")
+        groups.append([Filter(column, op, (value,))])
+    return groups
+
+
+def _base(request: web.Request) -> str:
+    return f"{request.url.origin()}{request.path.split('/v2/', 1)[0]}"
+
+
+async def v2_customers(request: web.Request) -> web.Response:
+    q = request.query
+    page = one_int(q, "page", low=1, high=10**6) or 1
+    limit = one_int(q, "limit", low=1, high=250) or 50
+    rows, _ = request.app[STORE].search(
+        V2_CUSTOMERS, _v2_filters(q), limit=limit, offset=(page - 1) * limit
+    )
+    if not rows:
+        return web.Response(status=204)
+    return web.json_response([_v2_customer(row[0], _base(request)) for row in rows])
+
+
+async def v2_customer(request: web.Request) -> web.Response:
+    found = request.app[STORE].customer(int(request.match_info["id"]))
+    if found is None:
+        raise web.HTTPNotFound()
+    return web.json_response(_v2_customer(found, _base(request)))
+
+
+async def v2_count(request: web.Request) -> web.Response:
+    _, total = request.app[STORE].search(V2_CUSTOMERS, _v2_filters(request.query), limit=0)
+    return web.json_response({"count": total})
+
+
+V2_CUSTOMER_ROUTES = (  # paths under /stores/{hash}
+    ("/v2/customers{json:(\\.json)?}", v2_customers),
+    ("/v2/customers/count{json:(\\.json)?}", v2_count),
+    ("/v2/customers/{id:\\d{1,18}}{json:(\\.json)?}", v2_customer),
+)

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from mockserver.oms.magento_fields import SIZES, STATE_OF
+from mockserver.oms.magento_fields import SIZES, SOURCES, STATE_OF
 from mockserver.oms.magento_search import CriteriaError, parse_search_criteria, store_search
 from mockserver.oms.platforms import (
     CARRIER_CODES,
@@ -25,6 +25,7 @@ from mockserver.oms.platforms import (
     same_secret,
     shipped_quantities,
 )
+from mockserver.oms.queries import Filter
 from mockserver.oms.store import STORE, Store
 
 __all__ = ["PREFIX", "create_app"]
@@ -243,6 +244,12 @@ def render_customer(c: dict[str, Any]) -> dict[str, Any]:
 
 def _searching(table: str, render: Callable[..., dict[str, Any]]) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
+        if not any(key.startswith("searchCriteria") for key in request.query):
+            return error(  # Magento's own answer when a search has no criteria at all
+                400,
+                '"%fieldName" is required. Enter and try again.',
+                {"fieldName": "searchCriteria"},
+            )
         criteria = parse_search_criteria(request.query)
         return store_search(request.app[STORE], table, criteria, render)
 
@@ -253,6 +260,17 @@ async def get_order(request: web.Request) -> web.Response:
     entity = int(request.match_info["id"])
     order = request.app[STORE].order_by_number(entity) if entity < 2**63 else None
     return web.json_response(render_order(order)) if order else error(404, NOT_FOUND)
+
+
+async def get_shipment(request: web.Request) -> web.Response:
+    """``GET /V1/shipment/{id}``: one shipment by its entity id (an order's fulfilment)."""
+    entity = int(request.match_info["id"])
+    if entity >= 2**63:
+        return error(404, NOT_FOUND)
+    rows, _ = request.app[STORE].search(
+        SOURCES["shipments"], [[Filter("entity_id", "eq", (str(entity),))]], limit=1
+    )
+    return web.json_response(render_shipment(*rows[0])) if rows else error(404, NOT_FOUND)
 
 
 async def admin_token(request: web.Request) -> web.Response:
@@ -302,6 +320,7 @@ def create_app(store: Store, *, token: str) -> web.Application:
         ("GET", "/V1/orders", _searching("orders", render_order)),
         ("GET", "/V1/orders/{id:\\d{1,20}}", get_order),
         ("GET", "/V1/shipments", _searching("shipments", render_shipment)),
+        ("GET", "/V1/shipment/{id:\\d{1,20}}", get_shipment),
         ("POST", "/V1/integration/admin/token", admin_token),
     ]
     for prefix in ("", "/{store:[a-z][a-z0-9_]{0,31}}"):

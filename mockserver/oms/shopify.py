@@ -7,7 +7,6 @@ a leaky-bucket rate limit with 429 and ``Retry-After``, and Shopify's error bodi
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -27,7 +26,18 @@ from mockserver.oms.queries import (
     OrderQuery,
 )
 from mockserver.oms.ratelimit import LeakyBucket
-from mockserver.oms.shopify_search import parse_search
+from mockserver.oms.shopify_customers import CUSTOMER_ROUTES
+from mockserver.oms.shopify_http import (
+    body,
+    decode_cursor,
+    encode_cursor,
+    errors,
+    fields_of,
+    id_of,
+    link_header,
+    project,
+    raw_json,
+)
 from mockserver.oms.store import STORE, Store, etag_of
 
 __all__ = ["PREFIX", "ShopifyConfig", "create_app"]
@@ -64,30 +74,6 @@ class ShopifyConfig:
 CONFIG = web.AppKey("shopify", ShopifyConfig)
 
 
-def errors(status: int, detail: Any, headers: dict[str, str] | None = None) -> web.Response:
-    """Shopify's error body: ``{"errors": ...}`` with a string, a list or an object."""
-    return web.json_response({"errors": detail}, status=status, headers=headers)
-
-
-def raw_json(text: str, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(text=text, content_type="application/json", headers=headers)
-
-
-def _project(doc: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
-    return doc if not fields else {k: v for k, v in doc.items() if k in fields}
-
-
-def _fields(request: web.Request) -> list[str] | None:
-    raw = request.query.get("fields")
-    return [f.strip() for f in raw.split(",") if f.strip()] if raw else None
-
-
-def _body(root: str, docs: list[str], fields: list[str] | None) -> str:
-    if fields is None:  # the documents are already JSON: no decode/encode round trip
-        return f'{{"{root}":[{",".join(docs)}]}}'
-    return json.dumps({root: [_project(json.loads(d), fields) for d in docs]}, ensure_ascii=False)
-
-
 @web.middleware
 async def shopify_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Auth, rate limit and Shopify-shaped errors for every route of the fake Shopify."""
@@ -116,35 +102,6 @@ async def shopify_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = errors(404, "Not Found")
     response.headers.update(headers)
     return response
-
-
-# -- customers ------------------------------------------------------------------------------------
-
-
-async def search_customers(request: web.Request) -> web.Response:
-    limit = one_int(request.query, "limit", low=1, high=250) or 50
-    docs = request.app[STORE].search_customers(parse_search(request.query.get("query", "")), limit)
-    return raw_json(_body("customers", docs, _fields(request)))
-
-
-def _id(request: web.Request, name: str = "id") -> int:
-    value = int(request.match_info[name])
-    if value > 2**63 - 1:
-        raise web.HTTPNotFound()
-    return value
-
-
-async def get_customer(request: web.Request) -> web.Response:
-    doc = request.app[STORE].customer_json(_id(request))
-    if doc is None:
-        return errors(404, "Not Found")
-    fields = _fields(request)
-    body = (
-        f'{{"customer":{doc}}}'
-        if fields is None
-        else json.dumps({"customer": _project(json.loads(doc), fields)})
-    )
-    return raw_json(body)
 
 
 # -- orders ---------------------------------------------------------------------------------------
@@ -182,19 +139,9 @@ def _order_query(request: web.Request, customer_id: int | None = None) -> OrderQ
     )
 
 
-def _encode_cursor(state: dict[str, Any]) -> str:
-    return (
-        base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode())
-        .decode()
-        .rstrip("=")
-    )
-
-
-def _decode_cursor(token: str, path: str) -> dict[str, Any]:
+def _order_cursor(token: str, path: str) -> dict[str, Any]:
+    state = decode_cursor(token, path)
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if not isinstance(state, dict) or state.get("path") != path:
-            raise ValueError
         OrderQuery(**state["query"])
         _ = (int(state["key"][0]), int(state["key"][1]), state["dir"] in ("next", "prev"))
     except (ValueError, KeyError, TypeError, IndexError):
@@ -205,13 +152,13 @@ def _decode_cursor(token: str, path: str) -> dict[str, Any]:
 async def _list_orders(request: web.Request, customer_id: int | None = None) -> web.Response:
     store, q, path = request.app[STORE], request.query, request.path
     limit = one_int(q, "limit", low=1, high=250) or 50
-    fields = _fields(request)
+    fields = fields_of(request)
     page_info = q.get("page_info")
     if page_info is not None:
         extra = sorted(set(q) - {"page_info", "limit", "fields"})
         if extra:
             raise BadParam(extra[0], f"{extra[0]} cannot be passed when page_info is present")
-        state = _decode_cursor(page_info, path)
+        state = _order_cursor(page_info, path)
         query, key, direction = OrderQuery(**state["query"]), tuple(state["key"]), state["dir"]
     else:
         query, key, direction = _order_query(request, customer_id), None, "next"
@@ -222,26 +169,18 @@ async def _list_orders(request: web.Request, customer_id: int | None = None) -> 
     rows = store.list_orders(query, limit=limit + 1, **kwargs)
     more = len(rows) > limit
     rows = rows[1:] if direction == "prev" and more else rows[:limit]
-    headers = {}
+    headers: dict[str, str] = {}
     if not by_id and rows:
         links = []
         base = {"path": path, "query": _asdict(query)}
         if (direction == "next" and more) or direction == "prev":
-            links.append(
-                ("next", _encode_cursor(base | {"key": list(rows[-1][:2]), "dir": "next"}))
-            )
+            links.append(("next", encode_cursor(base | {"key": list(rows[-1][:2]), "dir": "next"})))
         if key is not None and (direction == "next" or more):
             links.append(
-                ("previous", _encode_cursor(base | {"key": list(rows[0][:2]), "dir": "prev"}))
+                ("previous", encode_cursor(base | {"key": list(rows[0][:2]), "dir": "prev"}))
             )
-        if links:
-            origin = f"{request.url.origin()}{path}?limit={limit}" + (
-                f"&fields={q['fields']}" if fields else ""
-            )
-            headers["Link"] = ", ".join(
-                f'<{origin}&page_info={token}>; rel="{rel}"' for rel, token in links
-            )
-    return raw_json(_body("orders", [r[2] for r in rows], fields), headers)
+        headers = link_header(request, limit, links)
+    return raw_json(body("orders", [r[2] for r in rows], fields), headers)
 
 
 def _asdict(query: OrderQuery) -> dict[str, Any]:
@@ -253,10 +192,19 @@ async def list_orders(request: web.Request) -> web.Response:
 
 
 async def customer_orders(request: web.Request) -> web.Response:
-    customer_id = _id(request)
+    customer_id = id_of(request)
     if request.app[STORE].customer_json(customer_id) is None:
         return errors(404, "Not Found")
     return await _list_orders(request, customer_id)
+
+
+async def customer_orders_count(request: web.Request) -> web.Response:
+    """The customer's orders counted with the same filters (``status`` open by default)."""
+    customer_id = id_of(request)
+    if request.app[STORE].customer_json(customer_id) is None:
+        return errors(404, "Not Found")
+    count = request.app[STORE].count_orders(_order_query(request, customer_id))
+    return web.json_response({"count": count})
 
 
 async def count_orders(request: web.Request) -> web.Response:
@@ -264,26 +212,26 @@ async def count_orders(request: web.Request) -> web.Response:
 
 
 def _order_or_404(request: web.Request) -> dict[str, Any]:
-    order = request.app[STORE].order(_id(request))
+    order = request.app[STORE].order(id_of(request))
     if order is None:
         raise web.HTTPNotFound()
     return order
 
 
 async def get_order(request: web.Request) -> web.Response:
-    doc = request.app[STORE].order_json(_id(request))
+    doc = request.app[STORE].order_json(id_of(request))
     if doc is None:
         return errors(404, "Not Found")
-    fields = _fields(request)
+    fields = fields_of(request)
     return raw_json(
         f'{{"order":{doc}}}'
         if fields is None
-        else json.dumps({"order": _project(json.loads(doc), fields)}),
+        else json.dumps({"order": project(json.loads(doc), fields)}),
         {"ETag": etag_of(doc)},  # the kit's extension: PUT honours If-Match with it
     )
 
 
-async def _json_body(request: web.Request) -> Any:
+async def _jsonbody(request: web.Request) -> Any:
     raw = await request.read()
     if not raw.strip():
         return None
@@ -295,7 +243,7 @@ async def _json_body(request: web.Request) -> Any:
 
 async def cancel_order(request: web.Request) -> web.Response:
     order = _order_or_404(request)
-    body = await _json_body(request)
+    body = await _jsonbody(request)
     if body is not None and not isinstance(body, dict):
         return errors(400, {"body": "must be a JSON object"})
     reason = (body or {}).get("reason", "other")
@@ -346,7 +294,7 @@ async def update_order(request: web.Request) -> web.Response:
     with ``If-Match`` (the ETag of a GET; the kit's extension, real Shopify has none) only while
     the order is unchanged since, else 412: concurrent writers never lose each other's update."""
     try:
-        changes = _changes(await _json_body(request))
+        changes = _changes(await _jsonbody(request))
     except _Refusal as refusal:
         return errors(refusal.status, refusal.detail)
     wanted = [t.strip() for t in request.headers.get("If-Match", "").split(",") if t.strip()]
@@ -360,7 +308,7 @@ async def update_order(request: web.Request) -> web.Response:
             }
         order.update(update, updated_at=now_like(order))
 
-    order, changed = request.app[STORE].change_order(_id(request), change, if_match=wanted)
+    order, changed = request.app[STORE].change_order(id_of(request), change, if_match=wanted)
     if order is None:
         return errors(404, "Not Found")
     if not changed:
@@ -373,7 +321,7 @@ async def list_fulfillments(request: web.Request) -> web.Response:
 
 
 async def get_fulfillment(request: web.Request) -> web.Response:
-    wanted = _id(request, "fid")
+    wanted = id_of(request, "fid")
     for fulfillment in _order_or_404(request).get("fulfillments", []):
         if fulfillment["id"] == wanted:
             return web.json_response({"fulfillment": fulfillment})
@@ -381,10 +329,10 @@ async def get_fulfillment(request: web.Request) -> web.Response:
 
 
 async def get_product(request: web.Request) -> web.Response:
-    product = request.app[STORE].product(_id(request))
+    product = request.app[STORE].product(id_of(request))
     if product is None:
         return errors(404, "Not Found")
-    return web.json_response({"product": _project(product, _fields(request))})
+    return web.json_response({"product": project(product, fields_of(request))})
 
 
 def create_app(store: Store, *, token: str) -> web.Application:
@@ -398,9 +346,10 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app[CONFIG] = ShopifyConfig(token)
     v = "/{version:(\\d{4}-\\d{2}|unstable)}"
     n = "{id:\\d{1,20}}"
-    app.router.add_get(f"{v}/customers/search.json", search_customers)
-    app.router.add_get(f"{v}/customers/{n}.json", get_customer)
+    for path, handler in CUSTOMER_ROUTES:
+        app.router.add_get(v + path, handler)
     app.router.add_get(f"{v}/customers/{n}/orders.json", customer_orders)
+    app.router.add_get(f"{v}/customers/{n}/orders/count.json", customer_orders_count)
     app.router.add_get(f"{v}/orders.json", list_orders)
     app.router.add_get(f"{v}/orders/count.json", count_orders)
     app.router.add_get(f"{v}/orders/{n}.json", get_order)

@@ -76,6 +76,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+ID_TERMS = {  # numeric customer bounds (Shopify's since_id, created_at_min/max, page cursors)
+    "id_gt": "id > ?",
+    "id_lt": "id < ?",
+    "created_min": "created_ts >= ?",
+    "created_max": "created_ts <= ?",
+}
+
+
 class Store(HarnessState):
     """All fake-OMS state. Only this class talks to SQLite.
 
@@ -232,8 +240,11 @@ class Store(HarnessState):
         doc = self.customer_json(customer_id)
         return json.loads(doc) if doc else None
 
-    def search_customers(self, terms: Sequence[tuple[str, str]], limit: int) -> list[str]:
-        """Customers matching every (field, value) term; fields: email, phone, first_name, last_name, any.
+    def search_customers(
+        self, terms: Sequence[tuple[str, str]], limit: int, *, descending: bool = False
+    ) -> list[str]:
+        """Customers matching every (field, value) term, by id; fields: email, phone, first_name,
+        last_name, any, and the bounds in ``ID_TERMS`` (id_gt, id_lt, created_min, created_max).
 
         A ``*`` in a value is a wildcard; values are never spliced into SQL. A phone matches on
         all its digits, or on the last 10 (or fewer, from 4) of the value's: an index range over
@@ -243,6 +254,8 @@ class Store(HarnessState):
         if found is None:
             return []
         sql, params = found
+        if descending:
+            sql = sql.replace("ORDER BY id LIMIT", "ORDER BY id DESC LIMIT")
         return [row[0] for row in self._db.execute(sql, params)]
 
     def customers_plan(self, terms: Sequence[tuple[str, str]]) -> str:
@@ -258,6 +271,10 @@ class Store(HarnessState):
         params: list[Any] = []
         for name, value in terms:
             text = value.strip().lower()
+            if name in ID_TERMS:
+                clauses.append(ID_TERMS[name])
+                params.append(int(value))
+                continue
             if name == "phone":
                 digits = phone_digits(text)
                 if len(digits) < 4:
