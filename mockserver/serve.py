@@ -225,7 +225,10 @@ def announce(
             f"  Shopify      {urls['oms']}/admin/api/{SHOPIFY_VERSION}/  (X-Shopify-Access-Token)"
         )
         click.echo(f"  BigCommerce  {urls['oms']}/stores/lookupkit/v2/  (X-Auth-Token)")
-        click.echo(f"  Magento      {urls['oms']}/rest/V1/  (Authorization: Bearer)")
+        click.echo(
+            f"  Magento      {urls['oms']}/rest/V1/  (Authorization: Bearer, or OAuth 1.0a:"
+            " consumer key and access token lookupkit, both secrets the OMS token)"
+        )
     if "gladly" in urls:
         click.echo(
             f"Fake Gladly    {urls['gladly']}/  (agent desktop, Sidekick, debugger; JSON API under /api)"

@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver.oms.magento_fields import SIZES, SOURCES, STATE_OF
+from mockserver.oms.magento_oauth import OAuthCheck, is_oauth
 from mockserver.oms.magento_search import CriteriaError, parse_search_criteria, store_search
 from mockserver.oms.platforms import (
     CARRIER_CODES,
@@ -289,12 +290,18 @@ async def admin_token(request: web.Request) -> web.Response:
 
 
 TOKEN = web.AppKey("magento_token", str)
+OAUTH = web.AppKey("magento_oauth", OAuthCheck)
 
 
 @web.middleware
 async def magento_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not request.path.endswith("/integration/admin/token"):
         auth = request.headers.get("Authorization", "")
+        if is_oauth(auth):
+            refused = request.app[OAUTH].refusal(request)
+            if refused:
+                return error(401, refused)
+            return await _answer(request, handler)
         token = auth[7:] if auth.startswith("Bearer ") else ""
         if not same_secret(token, request.app[TOKEN]):
             return error(
@@ -302,6 +309,10 @@ async def magento_middleware(request: web.Request, handler: Handler) -> web.Stre
                 "The consumer isn't authorized to access %resources.",
                 {"resources": "Magento_Sales::actions_view"},
             )
+    return await _answer(request, handler)
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except CriteriaError as exc:
@@ -315,6 +326,7 @@ def create_app(store: Store, *, token: str) -> web.Application:
     app = web.Application(middlewares=[magento_middleware])
     app[STORE] = store
     app[TOKEN] = token
+    app[OAUTH] = OAuthCheck(token)
     routes: list[tuple[str, str, Handler]] = [
         ("GET", "/V1/customers/search", _searching("customers", render_customer)),
         ("GET", "/V1/orders", _searching("orders", render_order)),

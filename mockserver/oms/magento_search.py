@@ -59,6 +59,8 @@ def parse_search_criteria(query: Any) -> dict[str, Any]:
             size = _positive(value, key)
         elif key in ("searchCriteria[currentPage]", "searchCriteria[current_page]"):
             page = _positive(value, key)
+        elif key == "searchCriteria" and not value:  # present and empty: every entity
+            continue
         elif key.startswith("searchCriteria"):
             raise CriteriaError('"%1" is not a searchCriteria parameter.', key)
     parsed_groups = []

@@ -1,0 +1,86 @@
+"""Magento's OAuth 1.0a integration signatures: the RFC's own example, and the npm
+``magento-api-rest`` client (installed by ``make test`` into ``tests/sdk``) signing real requests
+to the fake with HMAC-SHA256 and HMAC-SHA1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from mockserver.oms.magento_oauth import base_string, signature
+from tests.helpers import TOKEN
+
+SDK = Path(__file__).parent / "sdk"
+
+
+def test_the_signature_is_oauth_core_1_0_appendix_a():
+    params = [
+        ("file", "vacation.jpg"), ("size", "original"),
+        ("oauth_consumer_key", "dpf43f3p2l4k3l03"), ("oauth_token", "nnch734d00sl2jdk"),
+        ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "1191242096"),
+        ("oauth_nonce", "kllo9940pd9333jh"), ("oauth_version", "1.0"),
+    ]  # fmt: skip
+    base = base_string("GET", "http://photos.example.net/photos", params)
+    assert base.startswith("GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26")
+    assert signature("HMAC-SHA1", base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00") == (
+        "tR3+Ty81lMeYAr/Fid0kMTYa/WM="
+    )
+
+
+async def run_node(*args: str) -> dict[str, Any]:
+    node = shutil.which("node")
+    assert node, "node is missing: run make test (it installs Node.js and the SDKs)"
+    assert (SDK / "node_modules/magento-api-rest").is_dir(), (
+        "run make test (npm ci --prefix tests/sdk)"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        node, str(SDK / "magento_oauth.mjs"), *args,
+        cwd=SDK, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    return dict(json.loads(out))
+
+
+@pytest.mark.parametrize("sha", ["256", "1"])
+async def test_magento_api_rest_signs_requests_the_fake_accepts(servers, sha):
+    customer = servers.store.known_customers(1)[0]
+    got = await run_node(servers.oms, TOKEN, customer["email"], sha)
+    assert got["customers"]["status"] == 200, got["customers"]
+    assert [c["id"] for c in got["customers"]["body"]["items"]] == [customer["id"]]
+    assert got["everyOrder"]["status"] == 200, got["everyOrder"]
+    assert got["everyOrder"]["body"]["total_count"] == len(got["everyOrder"]["body"]["items"]) > 0
+    assert got["wrongSecret"]["status"] == 401
+    assert "signature is invalid" in got["wrongSecret"]["body"]["message"]
+
+
+def signed(url: str, query: dict[str, str], *, nonce: str, when: float, secret: str = TOKEN) -> str:
+    oauth = {
+        "oauth_consumer_key": "lookupkit", "oauth_token": "lookupkit",
+        "oauth_signature_method": "HMAC-SHA256", "oauth_timestamp": str(int(when)),
+        "oauth_nonce": nonce, "oauth_version": "1.0",
+    }  # fmt: skip
+    base = base_string("GET", url, [*query.items(), *oauth.items()])
+    oauth["oauth_signature"] = signature("HMAC-SHA256", base, secret, secret)
+    return "OAuth " + ", ".join(f'{k}="{quote(v, safe="")}"' for k, v in oauth.items())
+
+
+async def test_a_replayed_nonce_or_an_old_timestamp_is_refused(servers, http):
+    url, query = servers.oms + "/rest/V1/orders", {"searchCriteria[pageSize]": "1"}
+    header = signed(url, query, nonce="n-1", when=time.time())
+    for expected in (200, 401):  # the same signed request twice: the second is a replay
+        async with http.get(url, params=query, headers={"Authorization": header}) as response:
+            assert response.status == expected
+            answer = await response.json()
+    assert "nonce" in answer["message"]
+    old = signed(url, query, nonce="n-2", when=time.time() - 3600)
+    async with http.get(url, params=query, headers={"Authorization": old}) as response:
+        assert response.status == 401
+        assert "ten minutes" in (await response.json())["message"]
