@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -80,6 +81,17 @@ cli.add_command(load)
     "--oms-url",
     metavar="URL",
     help="The API base 'serve adapter' reads (default: the fake OMS's, for --platform).",
+)
+@click.option("--tls", is_flag=True, help="The OMS serves HTTPS with the kit's own CA.")
+@click.option(
+    "--tls-dir",
+    metavar="DIR",
+    help="Where the CA and certificate are made once and kept (default ~/.local/share/lookupkit/tls).",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The OMS's URL as clients reach it (a proxy's); every URL it builds uses it.",
 )
 @click.option(
     "--data",
@@ -160,6 +172,9 @@ def serve(
     port: int,
     oms_token: str | None,
     oms_url: str | None,
+    tls: bool,
+    tls_dir: str | None,
+    public_url: str | None,
     data: str | None,
     platform: str,
     signing_key: str | None,
@@ -180,6 +195,7 @@ def serve(
     \b
     Which options each ROLE reads:
       oms       --db --seed --customers --reference-date --oms-token --rate-limit
+                --tls --tls-dir --public-url
       adapter   --oms-url --platform --data --oms-token --signing-key --basic-auth
                 --cache-ttl --mutant (alone it keeps no database)
       gladly    --adapter (required alone) --signing-key --basic-auth --header
@@ -191,6 +207,13 @@ def serve(
     from mockserver.oms.app import DEFAULT_TOKEN
     from mockserver.serve import ServeOptions, serve_until_stopped
 
+    if public_url is not None:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+            raise click.BadParameter(
+                f"{public_url!r} is not an origin such as https://shop.example.test:8443",
+                param_hint="--public-url",
+            )
     if mutant is not None and mutant not in MUTANTS:
         raise click.BadParameter(
             f"{mutant!r} is not a mutant; run 'lookupkit mutants' for the list",
@@ -208,6 +231,9 @@ def serve(
         oms_url=oms_url,
         platform=platform,
         data=data,
+        tls=tls,
+        tls_dir=tls_dir,
+        public_url=public_url,
         signing_key=signing_key,
         basic_auth=user_password(basic_auth),
         mutant=mutant,
@@ -222,6 +248,18 @@ def serve(
         admin_token=admin_token or None,
     )
     asyncio.run(serve_until_stopped(options))
+
+
+@cli.command("sdk-env")
+@click.option("--tls-dir", metavar="DIR", help="Where 'serve --tls' keeps its CA (its default).")
+def sdk_env(tls_dir: str | None) -> None:
+    """Print the environment SDKs need to trust 'lookupkit serve --tls' (makes the CA if needed)."""
+    from pathlib import Path
+
+    from mockserver.tls import ensure_certificates, env_lines
+
+    for line in env_lines(ensure_certificates(Path(tls_dir) if tls_dir else None)):
+        click.echo(line)
 
 
 @cli.command("mutants")

@@ -15,9 +15,11 @@ from mockserver.oms import DEFAULT_TOKEN, Store
 __all__ = ["adapter_app", "gladly_app", "oms_app"]
 
 
-def oms_app(store: Store, *, token: str = DEFAULT_TOKEN) -> web.Application:
+def oms_app(
+    store: Store, *, token: str = DEFAULT_TOKEN, public_url: str | None = None
+) -> web.Application:
     """The fake OMS role: Shopify, BigCommerce and Magento over ``store``."""
-    return mount(oms.create_app(store, token=token), store, "oms")
+    return mount(oms.create_app(store, token=token, public_url=public_url), store, "oms")
 
 
 def adapter_app(store: Store, config: adapter.AdapterConfig) -> web.Application:

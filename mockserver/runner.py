@@ -8,6 +8,7 @@ itself has no such bound). Idle keep-alive connections close after ``KEEPALIVE_T
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ class _Site(web.TCPSite):
     """A TCPSite whose connections get the header deadline."""
 
     header_timeout = HEADER_TIMEOUT
+    tls: ssl.SSLContext | None = None
 
     async def start(self) -> None:
         await web.BaseSite.start(self)
@@ -73,7 +75,7 @@ class _Site(web.TCPSite):
             return _HeaderDeadline(server(), timeout)
 
         self._server = await asyncio.get_running_loop().create_server(
-            factory, self._host, self._port, reuse_address=True
+            factory, self._host, self._port, reuse_address=True, ssl=self.tls
         )
 
 
@@ -93,8 +95,10 @@ async def start(
     host: str = "127.0.0.1",
     port: int = 0,
     header_timeout: float = HEADER_TIMEOUT,
+    tls: ssl.SSLContext | None = None,
 ) -> str:
-    """Serve ``app`` on host:port (0 picks a free port) and return its base URL."""
+    """Serve ``app`` on host:port (0 picks a free port), over HTTPS with ``tls``, and return
+    its base URL."""
     runner = web.AppRunner(
         app,
         access_log=None,
@@ -104,14 +108,15 @@ async def start(
     )
     await runner.setup()
     site = _Site(runner, host, port, reuse_address=True)
-    site.header_timeout = header_timeout
+    site.header_timeout, site.tls = header_timeout, tls
     try:
         await site.start()
     except OSError:
         await runner.cleanup()
         raise
     bound = runner.addresses[0][1] if port == 0 else port
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
+    scheme = "https" if tls is not None else "http"
+    url = f"{scheme}://{host if ':' not in host else f'[{host}]'}:{bound}"
     running.urls[role] = url
     running.runners.append(runner)
     return url

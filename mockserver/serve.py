@@ -9,6 +9,7 @@ import os
 import signal
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -21,6 +22,7 @@ from mockserver.gladly import GladlyConfig
 from mockserver.harness.admin import TOKEN_HEADER
 from mockserver.oms import Store
 from mockserver.runner import DEFAULT_PORT, Running, start, stop
+from mockserver.tls import ensure_certificates, env_lines
 
 __all__ = ["DEFAULT_PORT", "SHOPIFY_VERSION", "ServeOptions", "serve_until_stopped"]
 
@@ -49,6 +51,9 @@ class ServeOptions:
     oms_url: str | None = None
     platform: str = "shopify"  # the API the reference adapter reads
     data: str | None = None  # a `generate --view gladly` file the adapter serves instead
+    tls: bool = False  # the OMS serves HTTPS with the kit's own CA
+    tls_dir: str | None = None  # where the CA and certificate are kept (default: tls.default_dir)
+    public_url: str | None = None  # the OMS's URL as clients reach it (behind a proxy)
     signing_key: str | None = None
     basic_auth: tuple[str, str] | None = None
     mutant: str | None = None
@@ -142,9 +147,15 @@ async def start_roles(
 ) -> None:
     host, oms_url = options.host, options.oms_url
     api = API_PATHS[options.platform]
+    certs = (
+        ensure_certificates(Path(options.tls_dir) if options.tls_dir else None)
+        if options.tls
+        else None
+    )
     if options.role in ("oms", "all"):
-        app = roles.oms_app(store, token=options.token)
-        base = await start(running, "oms", app, host=host, port=options.port_of(0))
+        app = roles.oms_app(store, token=options.token, public_url=options.public_url)
+        tls = certs.server_context() if certs else None
+        base = await start(running, "oms", app, host=host, port=options.port_of(0), tls=tls)
         oms_url = oms_url or base + api
     if options.role in ("adapter", "all"):
         oms_url = oms_url or f"http://127.0.0.1:{DEFAULT_PORT}{api}"
@@ -153,6 +164,7 @@ async def start_roles(
             options.token,
             platform=options.platform,
             data=data,
+            ca_file=str(certs.ca) if certs else None,
             signing_key=options.signing_key,
             basic_auth=options.basic_auth,
             cache_ttl=options.cache_ttl,
@@ -229,6 +241,12 @@ def announce(
             f"  Magento      {urls['oms']}/rest/V1/  (Authorization: Bearer, or OAuth 1.0a:"
             " consumer key and access token lookupkit, both secrets the OMS token)"
         )
+    if "oms" in urls and options.tls:
+        click.echo("  HTTPS with the kit's CA; for SDKs (lookupkit sdk-env prints these again):")
+        for line in env_lines(
+            ensure_certificates(Path(options.tls_dir) if options.tls_dir else None)
+        ):
+            click.echo(f"    {line}")
     if "gladly" in urls:
         click.echo(
             f"Fake Gladly    {urls['gladly']}/  (agent desktop, Sidekick, debugger; JSON API under /api)"

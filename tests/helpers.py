@@ -315,7 +315,7 @@ def serving(
     urls = {
         m.group(1).lower(): m.group(2)
         for line in lines
-        if (m := re.match(r"^(Fake OMS|Fake Gladly|Adapter)\s+(http://\S+?)/?\s", line + " "))
+        if (m := re.match(r"^(Fake OMS|Fake Gladly|Adapter)\s+(https?://\S+?)/?\s", line + " "))
     }
     names = {"fake oms": "oms", "fake gladly": "gladly"}
     urls = {names.get(k, k): v.rstrip("/") for k, v in urls.items()}

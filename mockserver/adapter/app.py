@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -123,8 +124,13 @@ async def answer_problems(request: web.Request, handler: Handler) -> web.StreamR
 
 async def _client(app: web.Application) -> AsyncIterator[None]:
     """One connection pool for the adapter's lifetime."""
-    client = app[ADAPTER].backend.client
-    client.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+    service = app[ADAPTER]
+    client = service.backend.client
+    trust: ssl.SSLContext | bool = True
+    if service.config.ca_file:
+        trust = ssl.create_default_context()
+        trust.load_verify_locations(service.config.ca_file)
+    client.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, ssl=trust))
     yield
     await client.session.close()
 

@@ -31,6 +31,8 @@ class AdapterConfig:
             customer up on every profile open and contact; the adapter's own actions clear it.
         cache_size: most customers (and product images) kept in memory.
         data: profiles to serve instead of reading the OMS (``adapter.data.load_profiles``).
+        ca_file: a CA bundle to trust for the OMS's HTTPS as well as the system's (the kit's
+            own CA when the fake OMS serves HTTPS).
     """
 
     oms_url: str
@@ -46,6 +48,7 @@ class AdapterConfig:
     cache_ttl: float = 5.0
     cache_size: int = 10_000
     data: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
+    ca_file: str | None = None
 
     def __repr__(self) -> str:  # never print the key or the password
         hidden = {"signing_key", "basic_auth", "oms_token"}

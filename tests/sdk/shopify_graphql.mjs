@@ -6,7 +6,7 @@ const [base, accessToken, email] = process.argv.slice(2);
 const storeDomain = 'lookupkit-demo.myshopify.com';
 const client = createAdminApiClient({
   storeDomain,
-  apiVersion: '2025-01',
+  apiVersion: '2026-10',  // any YYYY-MM: the fake serves every version
   accessToken,
   // The client builds https://{storeDomain}/...; the fake listens on loopback without TLS.
   customFetchApi: (url, init) => fetch(String(url).replace(`https://${storeDomain}`, base), init),
