@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -162,34 +162,7 @@ cli.add_command(load)
 @click.option(
     "--no-admin", is_flag=True, help="Serve no /_mock routes at all (no reset, seed, faults)."
 )
-def serve(
-    role: str,
-    db: str,
-    seed: int,
-    customers: int,
-    reference_date: object,
-    host: str,
-    port: int,
-    oms_token: str | None,
-    oms_url: str | None,
-    tls: bool,
-    tls_dir: str | None,
-    public_url: str | None,
-    data: str | None,
-    platform: str,
-    signing_key: str | None,
-    basic_auth: str | None,
-    mutant: str | None,
-    rate_limit: bool,
-    adapter_url: str | None,
-    headers: tuple[tuple[str, str], ...],
-    search_attributes: tuple[str, ...],
-    result_columns: tuple[str, ...],
-    cache_ttl: float,
-    query_form: str,
-    admin_token: str | None,
-    no_admin: bool,
-) -> None:
+def serve(role: str, **given: Any) -> None:
     """Serve the fake OMS, the reference adapter, the fake Gladly, or all three, until Ctrl-C.
 
     \b
@@ -203,10 +176,18 @@ def serve(
       all       every option above: the OMS, then the adapter reading it, then Gladly
       every     --host --port --admin-token --no-admin
     """
+    from mockserver.serve import serve_until_stopped
+
+    asyncio.run(serve_until_stopped(serve_options(role, given)))
+
+
+def serve_options(role: str, given: dict[str, Any]) -> Any:
+    """The command line as ``ServeOptions``, checked (bad values are exit 2 with a hint)."""
     from mockserver.mutants import MUTANTS
     from mockserver.oms.app import DEFAULT_TOKEN
-    from mockserver.serve import ServeOptions, serve_until_stopped
+    from mockserver.serve import ServeOptions
 
+    public_url, mutant = given.pop("public_url"), given.pop("mutant")
     if public_url is not None:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
@@ -219,35 +200,20 @@ def serve(
             f"{mutant!r} is not a mutant; run 'lookupkit mutants' for the list",
             param_hint="--mutant",
         )
-    options = ServeOptions(
+    reference = given.pop("reference_date")
+    return ServeOptions(
         role,
-        db=db,
-        seed=seed,
-        customers=customers,
-        reference=reference_date.date() if reference_date is not None else None,  # type: ignore[attr-defined]
-        host=host,
-        port=port,
-        token=oms_token or DEFAULT_TOKEN,
-        oms_url=oms_url,
-        platform=platform,
-        data=data,
-        tls=tls,
-        tls_dir=tls_dir,
+        reference=reference.date() if reference is not None else None,
+        token=given.pop("oms_token") or DEFAULT_TOKEN,
         public_url=public_url,
-        signing_key=signing_key,
-        basic_auth=user_password(basic_auth),
         mutant=mutant,
-        rate_limit=rate_limit,
-        cache_ttl=cache_ttl,
-        gladly_adapter=adapter_url,
-        gladly_headers=dict(headers),
-        search_attributes=search_attributes,
-        result_columns=result_columns,
-        query_form=query_form,
-        admin=not no_admin,
-        admin_token=admin_token or None,
+        basic_auth=user_password(given.pop("basic_auth")),
+        gladly_adapter=given.pop("adapter_url"),
+        gladly_headers=dict(given.pop("headers")),
+        admin=not given.pop("no_admin"),
+        admin_token=given.pop("admin_token") or None,
+        **given,  # the rest have ServeOptions' own names
     )
-    asyncio.run(serve_until_stopped(options))
 
 
 @cli.command("sdk-env")

@@ -14,6 +14,7 @@ import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["HOSTS", "Certificates", "default_dir", "ensure_certificates", "env_lines"]
 
@@ -78,18 +79,13 @@ def _fresh(certs: Certificates, now: dt.datetime) -> bool:
     return has >= set(HOSTS) and left > dt.timedelta(days=30)
 
 
-def ensure_certificates(directory: Path | None = None) -> Certificates:
-    """The CA and server certificate in ``directory`` (made or renewed when needed)."""
+def _authority(certs: Certificates, now: dt.datetime) -> tuple[Any, Any]:
+    """The kit's CA key and certificate: the kept ones, or new ones written (key mode 0600)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from cryptography.x509.oid import NameOID
 
-    certs = Certificates(directory or default_dir())
-    now = dt.datetime.now(dt.UTC)
-    if _fresh(certs, now):
-        return certs
-    certs.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     pem = serialization.Encoding.PEM
     plain = serialization.NoEncryption()
     pkcs8 = serialization.PrivateFormat.PKCS8
@@ -118,6 +114,25 @@ def ensure_certificates(directory: Path | None = None) -> Certificates:
         )
         _write(ca_key_path, ca_key.private_bytes(pem, pkcs8, plain), private=True)
         _write(certs.ca, ca.public_bytes(pem))
+    return ca_key, ca
+
+
+def ensure_certificates(directory: Path | None = None) -> Certificates:
+    """The CA and server certificate in ``directory`` (made or renewed when needed)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    certs = Certificates(directory or default_dir())
+    now = dt.datetime.now(dt.UTC)
+    if _fresh(certs, now):
+        return certs
+    certs.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pem = serialization.Encoding.PEM
+    plain = serialization.NoEncryption()
+    pkcs8 = serialization.PrivateFormat.PKCS8
+    ca_key, ca = _authority(certs, now)
     key = ec.generate_private_key(ec.SECP256R1())
     names = [x509.DNSName(h) for h in HOSTS] + [
         x509.IPAddress(ipaddress.ip_address(a)) for a in ADDRESSES
@@ -133,7 +148,7 @@ def ensure_certificates(directory: Path | None = None) -> Certificates:
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(ca_key, hashes.SHA256())
     )
     _write(certs.key, key.private_bytes(pem, pkcs8, plain), private=True)
     _write(certs.cert, leaf.public_bytes(pem))
