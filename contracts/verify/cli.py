@@ -169,6 +169,12 @@ def _report(value: str) -> tuple[str, str]:
     metavar="SECONDS",
     help="With --oms and --oms-admin-token: how soon a change in the OMS must show in answers.",
 )
+@click.option(
+    "--oms-faults/--no-oms-faults",
+    default=True,
+    show_default=True,
+    help="With --oms-admin-token: inject OMS faults (429s, 5xx, 10 s latency, bad JSON, resets).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show info findings in the table too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.pass_context
@@ -206,6 +212,7 @@ def verify(ctx: click.Context, /, url: str, **params: Any) -> None:
         platform=params["platform"],
         oms_admin_token=params["oms_admin_token"] or None,
         max_staleness=params["max_staleness"],
+        oms_faults=params["oms_faults"],
     )
     progress = Progress(quiet=params["quiet"], budget=options.time_budget)
     stop = threading.Event()

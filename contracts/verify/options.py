@@ -57,6 +57,7 @@ class VerifyOptions:
     platform: str | None = None  # which of its platforms the adapter reads (order numbers)
     oms_admin_token: str | None = None  # lets the run inject OMS faults and change orders
     max_staleness: float = 60.0  # seconds a change in the OMS may take to show
+    oms_faults: bool = True  # with the admin token: inject OMS faults while looking up
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )
