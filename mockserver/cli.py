@@ -82,6 +82,13 @@ cli.add_command(load)
     metavar="URL",
     help="The API base 'serve adapter' reads (default: the fake OMS's, for --platform).",
 )
+@click.option(
+    "--shopify-api",
+    type=click.Choice(["rest", "graphql"]),
+    default="rest",
+    show_default=True,
+    help="On Shopify, the API the reference adapter reads (its actions write through REST).",
+)
 @click.option("--tls", is_flag=True, help="The OMS serves HTTPS with the kit's own CA.")
 @click.option(
     "--tls-dir",
@@ -169,7 +176,7 @@ def serve(role: str, **given: Any) -> None:
     Which options each ROLE reads:
       oms       --db --seed --customers --reference-date --oms-token --rate-limit
                 --tls --tls-dir --public-url
-      adapter   --oms-url --platform --data --oms-token --signing-key --basic-auth
+      adapter   --oms-url --platform --shopify-api --data --oms-token --signing-key --basic-auth
                 --cache-ttl --mutant (alone it keeps no database)
       gladly    --adapter (required alone) --signing-key --basic-auth --header
                 --search-attribute --result-column --query-form (alone: no database)

@@ -50,6 +50,7 @@ class ServeOptions:
     token: str = ""
     oms_url: str | None = None
     platform: str = "shopify"  # the API the reference adapter reads
+    shopify_api: str = "rest"  # on Shopify: read through REST or GraphQL
     data: str | None = None  # a `generate --view gladly` file the adapter serves instead
     tls: bool = False  # the OMS serves HTTPS with the kit's own CA
     tls_dir: str | None = None  # where the CA and certificate are kept (default: tls.default_dir)
@@ -163,6 +164,7 @@ async def start_roles(
             oms_url,
             options.token,
             platform=options.platform,
+            shopify_api=options.shopify_api,
             data=data,
             ca_file=str(certs.ca) if certs else None,
             signing_key=options.signing_key,
@@ -260,6 +262,8 @@ def announce(
         )
         if options.data:
             reads = options.data
+        elif options.platform == "shopify" and options.shopify_api == "graphql":
+            reads = "Shopify GraphQL"
         click.echo(f"Adapter        {urls['adapter']}/  (reads {reads}; {note}{mutant})")
     for role in ("oms", "adapter", "gladly") if options.admin else ():
         if role in urls:

@@ -17,6 +17,7 @@ from mockserver.adapter.magento import Magento
 from mockserver.adapter.mapping import gladly_profile
 from mockserver.adapter.oms_client import OmsClient
 from mockserver.adapter.shopify_client import Shopify
+from mockserver.adapter.shopify_graphql import ShopifyGraphQLBackend
 
 __all__ = ["PLATFORMS", "Backend", "ShopifyBackend", "backend_for"]
 
@@ -98,4 +99,6 @@ def backend_for(config: AdapterConfig) -> Backend:
         return BigCommerce(config.oms_url, config.oms_token, max_orders=orders)
     if config.platform == "magento":
         return Magento(config.oms_url, config.oms_token, max_orders=config.max_orders)
+    if config.shopify_api == "graphql":
+        return ShopifyGraphQLBackend(config)
     return ShopifyBackend(config)

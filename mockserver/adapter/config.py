@@ -20,6 +20,7 @@ class AdapterConfig:
         oms_token: the access token (``X-Shopify-Access-Token``, BigCommerce's
             ``X-Auth-Token``, or Magento's Bearer token).
         platform: ``shopify``, ``bigcommerce`` or ``magento``.
+        shopify_api: on Shopify, read through ``rest`` or ``graphql`` (actions write via REST).
         shop: the shop handle, for admin links.
         signing_key: the app's signing key; None accepts unsigned requests.
         basic_auth: (user, password) when the app is configured with Basic credentials.
@@ -38,6 +39,7 @@ class AdapterConfig:
     oms_url: str
     oms_token: str
     platform: str = "shopify"
+    shopify_api: str = "rest"
     shop: str = "lookupkit-demo"
     signing_key: str | None = None
     basic_auth: tuple[str, str] | None = None

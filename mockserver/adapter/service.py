@@ -19,6 +19,7 @@ from mockserver.adapter.backends import ShopifyBackend, backend_for
 from mockserver.adapter.config import AdapterConfig
 from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form
 from mockserver.adapter.shopify_client import Shopify, is_id
+from mockserver.adapter.shopify_graphql import ShopifyGraphQLBackend
 
 __all__ = ["LookupService", "Problem"]
 
@@ -47,7 +48,9 @@ class LookupService:
         self.config = config
         self.backend = backend_for(config)
         backend = self.backend
-        self.shopify = backend.client if isinstance(backend, ShopifyBackend) else None
+        self.shopify: Shopify | None = None  # the actions write through Shopify's REST
+        if isinstance(backend, ShopifyBackend | ShopifyGraphQLBackend):
+            self.shopify = backend.client
         self.cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self.submitted: OrderedDict[str, tuple[float, dict[str, str]]] = OrderedDict()
         self.submitting: dict[str, asyncio.Future[dict[str, str]]] = {}
