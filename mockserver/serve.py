@@ -270,6 +270,17 @@ def announce(
             click.echo(f"Admin          {urls[role]}/_mock/requests, /_mock/faults, /_mock/reset")
             click.echo(f"  writes need  {TOKEN_HEADER}: {store.admin_token}")
             break
+    _customers_to_try(urls, store, options, data)
+    click.echo("Press Ctrl-C to stop.", err=True)
+
+
+def _customers_to_try(
+    urls: dict[str, str],
+    store: Store,
+    options: ServeOptions,
+    data: tuple[dict[str, Any], ...] | None,
+) -> None:
+    """A few customers to look up: the ``--data`` file's, else the OMS's."""
     if data is not None and "adapter" in urls:
         click.echo(f"Customers to try (from {options.data}):")
         for p in data[:5]:
@@ -286,4 +297,3 @@ def announce(
             click.echo(
                 f"  {c['email']:<38} {c['phone']:<16} externalCustomerId {c['id']}  ({c['orders']} orders)"
             )
-    click.echo("Press Ctrl-C to stop.", err=True)
