@@ -9,6 +9,7 @@ Shopify's ``{"errors": [...]}`` with locations, HTTP 200.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,14 @@ def _run(
     return web.json_response(body)
 
 
+@functools.lru_cache(maxsize=256)
+def _checked(query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    """The query parsed and validated, once per distinct text: an adapter sends the same few
+    queries with other variables, and validation costs more than executing them."""
+    document = parse(query)
+    return document, tuple(validate(SCHEMA, document))
+
+
 async def graphql_handler(request: web.Request) -> web.Response:
     store, bucket = request.app[STORE], request.app[BUCKET]
     token = request.headers.get("X-Shopify-Access-Token", "")
@@ -147,8 +156,7 @@ async def graphql_handler(request: web.Request) -> web.Response:
             {"errors": {"query": "Required parameter missing or invalid"}}, status=400
         )
     try:
-        document = parse(query)
-        problems = validate(SCHEMA, document)
+        document, problems = _checked(query)
     except GraphQLError as exc:
         return _errors(exc)
     except RecursionError:
