@@ -3,9 +3,11 @@ the installed lookupkit command. Test modules import from here, never from each 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -415,3 +417,25 @@ def all_types_app() -> web.Application:
     app = web.Application()
     app.router.add_post("/", lookup)
     return app
+
+
+# -- the npm SDKs the compatibility tests drive (installed by make test into tests/sdk) ------------
+
+SDK = Path(__file__).parent / "sdk"
+
+
+async def run_node(script: str, *args: str, package: str) -> dict[str, Any]:
+    """Run ``tests/sdk/SCRIPT`` with node (it prints one JSON document) and return what it
+    printed; a missing node or package fails with the command that installs it."""
+    node = shutil.which("node")
+    assert node, "node is missing: run make test (it installs Node.js and the SDKs)"
+    assert (SDK / "node_modules" / package).is_dir(), (
+        f"the npm SDK {package} is missing: run make test (npm ci --prefix tests/sdk)"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        node, str(SDK / script), *args,
+        cwd=SDK, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    return dict(json.loads(out))

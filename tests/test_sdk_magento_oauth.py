@@ -4,18 +4,14 @@ to the fake with HMAC-SHA256 and HMAC-SHA1."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import shutil
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from mockserver.oms.magento_oauth import base_string, signature
-from tests.helpers import TOKEN
+from tests.helpers import TOKEN, run_node
 
 SDK = Path(__file__).parent / "sdk"
 
@@ -34,25 +30,12 @@ def test_the_signature_is_oauth_core_1_0_appendix_a():
     )
 
 
-async def run_node(*args: str) -> dict[str, Any]:
-    node = shutil.which("node")
-    assert node, "node is missing: run make test (it installs Node.js and the SDKs)"
-    assert (SDK / "node_modules/magento-api-rest").is_dir(), (
-        "run make test (npm ci --prefix tests/sdk)"
-    )
-    proc = await asyncio.create_subprocess_exec(
-        node, str(SDK / "magento_oauth.mjs"), *args,
-        cwd=SDK, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode == 0, err.decode()
-    return dict(json.loads(out))
-
-
 @pytest.mark.parametrize("sha", ["256", "1"])
 async def test_magento_api_rest_signs_requests_the_fake_accepts(servers, sha):
     customer = servers.store.known_customers(1)[0]
-    got = await run_node(servers.oms, TOKEN, customer["email"], sha)
+    got = await run_node(
+        "magento_oauth.mjs", servers.oms, TOKEN, customer["email"], sha, package="magento-api-rest"
+    )
     assert got["customers"]["status"] == 200, got["customers"]
     assert [c["id"] for c in got["customers"]["body"]["items"]] == [customer["id"]]
     assert got["everyOrder"]["status"] == 200, got["everyOrder"]

@@ -22,6 +22,12 @@ TOKEN = "shpat_tls_test"
 SDK = Path(__file__).parent / "sdk"
 
 
+def tls_oms(tls: Path) -> list[str]:
+    """``serve oms`` over HTTPS with its CA in ``tls``, on a free port, in memory."""
+    return ["oms", "--tls", "--tls-dir", str(tls), "--port", "0", "--db", ":memory:",
+            "--oms-token", TOKEN]  # fmt: skip
+
+
 def get(url: str, context: ssl.SSLContext | None, headers: dict[str, str]) -> tuple[Any, Any]:
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=10, context=context) as answer:
@@ -30,18 +36,7 @@ def get(url: str, context: ssl.SSLContext | None, headers: dict[str, str]) -> tu
 
 def test_serve_tls_makes_its_ca_once_and_builds_https_urls(lookupkit, tmp_path):
     tls = tmp_path / "tls"
-    args = [
-        "oms",
-        "--tls",
-        "--tls-dir",
-        str(tls),
-        "--port",
-        "0",
-        "--db",
-        ":memory:",
-        "--oms-token",
-        TOKEN,
-    ]
+    args = tls_oms(tls)
     with serving(lookupkit, *args) as (_, urls, lines):
         base = urls["oms"]
         assert base.startswith("https://127.0.0.1:")
@@ -73,18 +68,7 @@ def test_serve_tls_makes_its_ca_once_and_builds_https_urls(lookupkit, tmp_path):
 
 def test_shopifys_npm_client_reaches_the_tls_fake_with_only_the_ca_variable(lookupkit, tmp_path):
     tls = tmp_path / "tls"
-    args = [
-        "oms",
-        "--tls",
-        "--tls-dir",
-        str(tls),
-        "--port",
-        "0",
-        "--db",
-        ":memory:",
-        "--oms-token",
-        TOKEN,
-    ]
+    args = tls_oms(tls)
     script = SDK / "shopify_tls.mjs"
     assert shutil.which("node"), "run make test (it installs Node.js)"
     assert (SDK / "node_modules").is_dir(), "run make test (npm ci --prefix tests/sdk)"

@@ -79,13 +79,18 @@ def _filters(query: Any) -> list[list[Filter]]:
     return groups
 
 
+def _paged(
+    request: web.Request, source: Source, groups: list[list[Filter]]
+) -> tuple[list[Any], int, int, int]:
+    """The page of customers ``page`` and ``limit`` ask for: (rows, total, page, limit)."""
+    page = one_int(request.query, "page", low=1, high=10**6) or 1
+    limit = one_int(request.query, "limit", low=1, high=250) or 50
+    rows, total = request.app[STORE].search(source, groups, limit=limit, offset=(page - 1) * limit)
+    return rows, total, page, limit
+
+
 async def customers(request: web.Request) -> web.Response:
-    q = request.query
-    page = one_int(q, "page", low=1, high=10**6) or 1
-    limit = one_int(q, "limit", low=1, high=250) or 50
-    rows, total = request.app[STORE].search(
-        CUSTOMERS, _filters(q), limit=limit, offset=(page - 1) * limit
-    )
+    rows, total, page, limit = _paged(request, CUSTOMERS, _filters(request.query))
     pages = max(1, -(-total // limit))
     links = {"current": f"?page={page}&limit={limit}"}
     if page < pages:
@@ -172,12 +177,7 @@ def _base(request: web.Request) -> str:
 
 
 async def v2_customers(request: web.Request) -> web.Response:
-    q = request.query
-    page = one_int(q, "page", low=1, high=10**6) or 1
-    limit = one_int(q, "limit", low=1, high=250) or 50
-    rows, _ = request.app[STORE].search(
-        V2_CUSTOMERS, _v2_filters(q), limit=limit, offset=(page - 1) * limit
-    )
+    rows, *_ = _paged(request, V2_CUSTOMERS, _v2_filters(request.query))
     if not rows:
         return web.Response(status=204)
     return web.json_response([_v2_customer(row[0], _base(request)) for row in rows])
