@@ -123,21 +123,23 @@ def rest_order(o: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
         "shipping_address": _address(o.get("shippingAddress")),
         "billing_address": _address(o.get("billingAddress")),
         "line_items": lines,
-        "fulfillments": [
-            {
-                "status": str(f.get("status") or "").lower(),
-                "shipment_status": str(f.get("displayStatus") or "").lower() or None,
-                "tracking_company": (f.get("trackingInfo") or [{}])[0].get("company"),
-                "tracking_number": (f.get("trackingInfo") or [{}])[0].get("number"),
-                "tracking_url": (f.get("trackingInfo") or [{}])[0].get("url"),
-                "line_items": [
-                    {"id": _legacy(n["lineItem"]["id"])}
-                    for n in (f.get("fulfillmentLineItems") or {}).get("nodes") or []
-                ],
-            }
-            for f in o.get("fulfillments") or []
-        ],
+        "fulfillments": [_rest_fulfillment(f) for f in o.get("fulfillments") or []],
     }, images
+
+
+def _rest_fulfillment(f: dict[str, Any]) -> dict[str, Any]:
+    tracking = (f.get("trackingInfo") or [{}])[0]
+    return {
+        "status": str(f.get("status") or "").lower(),
+        "shipment_status": str(f.get("displayStatus") or "").lower() or None,
+        "tracking_company": tracking.get("company"),
+        "tracking_number": tracking.get("number"),
+        "tracking_url": tracking.get("url"),
+        "line_items": [
+            {"id": _legacy(n["lineItem"]["id"])}
+            for n in (f.get("fulfillmentLineItems") or {}).get("nodes") or []
+        ],
+    }
 
 
 class ShopifyGraphQLBackend:
