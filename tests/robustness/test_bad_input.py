@@ -213,7 +213,7 @@ async def test_no_input_gets_a_5xx_or_hangs(kit, role):
                     f"{route.method} {route.path[:60]} {what}: {status} in {elapsed:.2f} s"
                 )
     sent = sum(statuses.values())
-    assert sent < 10_000  # bounded
+    assert sent < 250 * len(routes), (sent, len(routes))  # bounded: a fixed corpus per route
     assert failures == [], f"{len(failures)} of {sent}:\n" + "\n".join(failures[:40])
     # the corpus reaches the handlers: many refused as bad input, some answered
     assert statuses[400] > sent // 20, statuses
