@@ -27,7 +27,7 @@ def _verify(lookupkit: str, cwd: Path, *args: str, env: dict[str, str] | None = 
 def test_command_line_beats_environment_beats_file(lookupkit, served, tmp_path):
     email = served["emails"][0]
     (tmp_path / "lookupkit.toml").write_text(
-        f'[verify]\nprofile = "sidekick"\nmax-examples = 3\nknown = ["email={email}"]\n'
+        f'[verify]\nprofile = "sidekick"\nmax-examples = 0\nknown = ["email={email}"]\n'
     )
     report = tmp_path / "r.json"
     base = [served["adapter"], "--signing-key", KEY, "--report", f"json:{report}"]
@@ -67,7 +67,13 @@ def test_help_shows_the_environment_variables(lookupkit, tmp_path):
 def test_known_customers_from_one_variable_one_per_line(lookupkit, served, tmp_path):
     report = tmp_path / "r.json"
     env = {"LOOKUPKIT_KNOWN": f"email={served['emails'][0]}\nemail={served['emails'][2]}"}
-    args = [served["adapter"], "--signing-key", KEY, "--max-examples", "3"]
+    args = [
+        served["adapter"],
+        "--signing-key",
+        KEY,
+        "--max-examples",
+        "0",
+    ]  # no fuzzing: settings only
     _verify(lookupkit, tmp_path, *args, "--report", f"json:{report}", env=env)
     names = {s["name"] for s in json.loads(report.read_text())["run"]["scenarios"]}
     assert f"auto-link by email {served['emails'][2]}" in names
@@ -79,7 +85,14 @@ def test_rule_selection(lookupkit, served, tmp_path):
     set_mutant(served, "no-sku")
     try:
         report = tmp_path / "r.json"
-        args = [served["adapter"], "--signing-key", KEY, *known(served), "--max-examples", "3"]
+        args = [
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--max-examples",
+            "0",
+        ]  # no fuzzing: settings only
         skipped = _verify(lookupkit, tmp_path, *args, "--skip-rule", "product.",
                           "--report", f"json:{report}")  # fmt: skip
         rules = {f["rule"] for f in json.loads(report.read_text())["findings"]}
@@ -103,7 +116,14 @@ def test_junit_shows_warnings_instead_of_passing_silently(lookupkit, served, tmp
     set_mutant(served, "case-sensitive-email")  # a warning in the agent profile
     try:
         junit = tmp_path / "r.xml"
-        args = [served["adapter"], "--signing-key", KEY, *known(served), "--max-examples", "3"]
+        args = [
+            served["adapter"],
+            "--signing-key",
+            KEY,
+            *known(served),
+            "--max-examples",
+            "0",
+        ]  # no fuzzing: settings only
         _verify(lookupkit, tmp_path, *args, "--report", f"junit:{junit}")
     finally:
         set_mutant(served, None)
@@ -125,7 +145,7 @@ def test_colour_follows_the_flag_and_no_color(lookupkit, served, tmp_path):
         "--signing-key",
         KEY,
         "--max-examples",
-        "3",
+        "0",
     ]  # incomplete: no --known
     always = _verify(lookupkit, tmp_path, *args, "--color", "always", env={"NO_COLOR": "1"})
     assert "\x1b[" in always.stdout  # the flag beats NO_COLOR

@@ -36,7 +36,7 @@ def fuzz(v: Verifier) -> None:
     from schemathesis.generation.modes import GenerationMode
 
     if v.options.max_examples == 0:  # Hypothesis needs at least one example per run
-        v.skip("generated lookups: --max-examples 0")
+        v.skip("generated lookups (the coverage phase and fuzzing): --max-examples 0")
         return
     _, operation = lookup_operation()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -52,6 +52,8 @@ def coverage(v: Verifier) -> None:
     """
     from schemathesis.generation.modes import GenerationMode
 
+    if v.options.max_examples == 0:  # no generated lookups at all (fuzz says so)
+        return
     schema, operation = lookup_operation()
     cases = schema.iter_coverage_cases(
         operation,
