@@ -138,7 +138,7 @@ def _run(
     return web.json_response(body)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)  # at most 64 bodies of 256 KiB kept
 def _checked(query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
     """The query parsed and validated, once per distinct text: an adapter sends the same few
     queries with other variables, and validation costs more than executing them."""
