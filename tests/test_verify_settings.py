@@ -12,6 +12,11 @@ from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import known
 
 
+def _signed(served: dict[str, str], *more: str) -> list[str]:
+    """The adapter, the key and no generated lookups: these tests check settings, not fuzzing."""
+    return [served["adapter"], "--signing-key", KEY, *more, "--max-examples", "0"]
+
+
 def _verify(lookupkit: str, cwd: Path, *args: str, env: dict[str, str] | None = None):
     return subprocess.run(
         [lookupkit, "verify", *args],
@@ -67,13 +72,7 @@ def test_help_shows_the_environment_variables(lookupkit, tmp_path):
 def test_known_customers_from_one_variable_one_per_line(lookupkit, served, tmp_path):
     report = tmp_path / "r.json"
     env = {"LOOKUPKIT_KNOWN": f"email={served['emails'][0]}\nemail={served['emails'][2]}"}
-    args = [
-        served["adapter"],
-        "--signing-key",
-        KEY,
-        "--max-examples",
-        "0",
-    ]  # no fuzzing: settings only
+    args = _signed(served)
     _verify(lookupkit, tmp_path, *args, "--report", f"json:{report}", env=env)
     names = {s["name"] for s in json.loads(report.read_text())["run"]["scenarios"]}
     assert f"auto-link by email {served['emails'][2]}" in names
@@ -85,14 +84,7 @@ def test_rule_selection(lookupkit, served, tmp_path):
     set_mutant(served, "no-sku")
     try:
         report = tmp_path / "r.json"
-        args = [
-            served["adapter"],
-            "--signing-key",
-            KEY,
-            *known(served),
-            "--max-examples",
-            "0",
-        ]  # no fuzzing: settings only
+        args = _signed(served, *known(served))
         skipped = _verify(lookupkit, tmp_path, *args, "--skip-rule", "product.",
                           "--report", f"json:{report}")  # fmt: skip
         rules = {f["rule"] for f in json.loads(report.read_text())["findings"]}
@@ -116,14 +108,7 @@ def test_junit_shows_warnings_instead_of_passing_silently(lookupkit, served, tmp
     set_mutant(served, "case-sensitive-email")  # a warning in the agent profile
     try:
         junit = tmp_path / "r.xml"
-        args = [
-            served["adapter"],
-            "--signing-key",
-            KEY,
-            *known(served),
-            "--max-examples",
-            "0",
-        ]  # no fuzzing: settings only
+        args = _signed(served, *known(served))
         _verify(lookupkit, tmp_path, *args, "--report", f"junit:{junit}")
     finally:
         set_mutant(served, None)
@@ -140,13 +125,7 @@ def test_junit_shows_warnings_instead_of_passing_silently(lookupkit, served, tmp
 
 
 def test_colour_follows_the_flag_and_no_color(lookupkit, served, tmp_path):
-    args = [
-        served["adapter"],
-        "--signing-key",
-        KEY,
-        "--max-examples",
-        "0",
-    ]  # incomplete: no --known
+    args = _signed(served)  # incomplete: no --known
     always = _verify(lookupkit, tmp_path, *args, "--color", "always", env={"NO_COLOR": "1"})
     assert "\x1b[" in always.stdout  # the flag beats NO_COLOR
     auto = _verify(lookupkit, tmp_path, *args, env={"NO_COLOR": "1"})
