@@ -22,7 +22,7 @@ from mockserver.gladly import GladlyConfig
 from mockserver.harness.admin import TOKEN_HEADER
 from mockserver.oms import Store
 from mockserver.runner import DEFAULT_PORT, Running, start, stop
-from mockserver.tls import ensure_certificates, env_lines
+from mockserver.tls import Certificates, default_dir, ensure_certificates, env_lines
 
 __all__ = ["DEFAULT_PORT", "SHOPIFY_VERSION", "ServeOptions", "serve_until_stopped"]
 
@@ -67,6 +67,11 @@ class ServeOptions:
     query_form: str = "auto"
     admin: bool = True
     admin_token: str | None = None  # None: a new random one, printed at start
+
+    @property
+    def certificates(self) -> Certificates:
+        """Where ``--tls`` keeps its CA and certificate (no file is read or made here)."""
+        return Certificates(Path(self.tls_dir) if self.tls_dir else default_dir())
 
     @property
     def serves_oms(self) -> bool:
@@ -148,11 +153,7 @@ async def start_roles(
 ) -> None:
     host, oms_url = options.host, options.oms_url
     api = API_PATHS[options.platform]
-    certs = (
-        ensure_certificates(Path(options.tls_dir) if options.tls_dir else None)
-        if options.tls
-        else None
-    )
+    certs = ensure_certificates(options.certificates.directory) if options.tls else None
     if options.role in ("oms", "all"):
         app = roles.oms_app(store, token=options.token, public_url=options.public_url)
         tls = certs.server_context() if certs else None
@@ -245,9 +246,7 @@ def announce(
         )
     if "oms" in urls and options.tls:
         click.echo("  HTTPS with the kit's CA; for SDKs (lookupkit sdk-env prints these again):")
-        for line in env_lines(
-            ensure_certificates(Path(options.tls_dir) if options.tls_dir else None)
-        ):
+        for line in env_lines(options.certificates):  # made in start_roles: paths only here
             click.echo(f"    {line}")
     if "gladly" in urls:
         click.echo(
