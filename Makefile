@@ -53,7 +53,7 @@ $(SDK_STAMP): $(SDK)/package.json $(SDK)/package-lock.json
 sdk-deps: system-deps $(SDK_STAMP)
 
 test: install system-deps sdk-deps
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto
 
 lint: install
 	$(BIN)/ruff check .
