@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -169,6 +170,37 @@ cli.add_command(load)
 @click.option(
     "--no-admin", is_flag=True, help="Serve no /_mock routes at all (no reset, seed, faults)."
 )
+@click.option(
+    "--cards",
+    metavar="FILE",
+    help="The fake Gladly's transaction cards (TOML or JSON; see the README). Default: one per type.",
+)
+@click.option(
+    "--gladly-db",
+    metavar="PATH",
+    help="The fake Gladly's own SQLite file: Threads conversations and the outbox "
+    "(default lookupkit-gladly.sqlite3; :memory: with --db :memory:).",
+)
+@click.option(
+    "--code-ttl",
+    type=click.FloatRange(1, 86400),
+    default=600.0,
+    show_default=True,
+    help="Seconds a Threads authentication code stays good.",
+)
+@click.option(
+    "--quick-reply",
+    default="Order Status",
+    show_default=True,
+    help="The Sidekick Quick Reply that starts the WISMO Thread.",
+)
+@click.option(
+    "--price-per-resolution",
+    type=click.FloatRange(0, 10000),
+    default=1.0,
+    show_default=True,
+    help="What one Self-Service Threads resolution costs, for the report.",
+)
 def serve(role: str, **given: Any) -> None:
     """Serve the fake OMS, the reference adapter, the fake Gladly, or all three, until Ctrl-C.
 
@@ -179,7 +211,8 @@ def serve(role: str, **given: Any) -> None:
       adapter   --oms-url --platform --shopify-api --data --oms-token --signing-key --basic-auth
                 --cache-ttl --mutant (alone it keeps no database)
       gladly    --adapter (required alone) --signing-key --basic-auth --header
-                --search-attribute --result-column --query-form (alone: no database)
+                --search-attribute --result-column --query-form --cards --gladly-db
+                --code-ttl --quick-reply --price-per-resolution (alone: no OMS database)
       all       every option above: the OMS, then the adapter reading it, then Gladly
       every     --host --port --admin-token --no-admin
     """
@@ -208,6 +241,11 @@ def serve_options(role: str, given: dict[str, Any]) -> Any:
             param_hint="--mutant",
         )
     reference = given.pop("reference_date")
+    price = Decimal(str(given.pop("price_per_resolution"))).quantize(Decimal("0.01"))
+    if not given["quick_reply"].strip() or len(given["quick_reply"]) > 40:
+        raise click.BadParameter(
+            "a Quick Reply is a button label of 1 to 40 characters", param_hint="--quick-reply"
+        )
     return ServeOptions(
         role,
         reference=reference.date() if reference is not None else None,
@@ -219,6 +257,7 @@ def serve_options(role: str, given: dict[str, Any]) -> Any:
         gladly_headers=dict(given.pop("headers")),
         admin=not given.pop("no_admin"),
         admin_token=given.pop("admin_token") or None,
+        price_per_resolution=price,
         **given,  # the rest have ServeOptions' own names
     )
 

@@ -7,8 +7,10 @@ import errno
 import fcntl
 import os
 import signal
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,6 +21,8 @@ from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.adapter.data import DataError, load_profiles
 from mockserver.gladly import GladlyConfig
+from mockserver.gladly.cardfile import CardsError, load_cards
+from mockserver.gladly.cards import CardSpec
 from mockserver.harness.admin import TOKEN_HEADER
 from mockserver.oms import Store
 from mockserver.runner import DEFAULT_PORT, Running, start, stop
@@ -27,6 +31,7 @@ from mockserver.tls import Certificates, default_dir, ensure_certificates, env_l
 __all__ = ["DEFAULT_PORT", "SHOPIFY_VERSION", "ServeOptions", "serve_until_stopped"]
 
 SHOPIFY_VERSION = "2025-01"
+GLADLY_DB = "lookupkit-gladly.sqlite3"
 
 
 API_PATHS = {  # where each platform's API lives on the fake OMS (and on the real one's host)
@@ -67,6 +72,18 @@ class ServeOptions:
     query_form: str = "auto"
     admin: bool = True
     admin_token: str | None = None  # None: a new random one, printed at start
+    cards: str | None = None  # the fake Gladly's --cards file
+    gladly_db: str | None = None  # None: :memory: with --db :memory:, else GLADLY_DB
+    code_ttl: float = 600.0
+    quick_reply: str = "Order Status"
+    price_per_resolution: Decimal = Decimal("1.00")
+
+    @property
+    def gladly_path(self) -> str:
+        """The fake Gladly's own SQLite file (Threads conversations and the outbox)."""
+        if self.gladly_db is not None:
+            return self.gladly_db
+        return ":memory:" if self.db == ":memory:" else GLADLY_DB
 
     @property
     def certificates(self) -> Certificates:
@@ -94,6 +111,20 @@ def load_data(path: str | None) -> tuple[dict[str, Any], ...] | None:
             str(exc),
             "write one with: lookupkit generate --view gladly --types ORDER,FLIGHT,"
             "STAY,SUBSCRIPTION,GENERIC --out customers.json",
+        ) from None
+
+
+def load_card_file(path: str | None) -> tuple[CardSpec, ...]:
+    """The cards of ``--cards``, or a one-line error naming the line."""
+    if path is None:
+        return ()
+    try:
+        return load_cards(path)
+    except CardsError as exc:
+        raise InputError(
+            f"{path}: {exc}",
+            'a card is a [[card]] table: type = "ORDER", and optionally label, '
+            'filter = { brand = "Acme" }, attributes = [...] (see the README)',
         ) from None
 
 
@@ -150,6 +181,7 @@ async def start_roles(
     store: Store,
     options: ServeOptions,
     data: tuple[dict[str, Any], ...] | None = None,
+    cards: tuple[CardSpec, ...] = (),
 ) -> None:
     host, oms_url = options.host, options.oms_url
     api = API_PATHS[options.platform]
@@ -190,19 +222,31 @@ async def start_roles(
             search_attributes=options.search_attributes or ("email",),
             result_columns=options.result_columns or ("name", "externalCustomerId", "emails"),
             query_form=options.query_form,
+            cards=cards,
+            db=options.gladly_path,
+            code_ttl=options.code_ttl,
+            quick_reply=options.quick_reply,
+            price_per_resolution=options.price_per_resolution,
         )
-        app = roles.gladly_app(store, settings)
+        try:
+            app = roles.gladly_app(store, settings)
+        except sqlite3.Error as exc:
+            raise InputError(
+                f"cannot open the fake Gladly's database {settings.db!r}: {exc}",
+                "pass --gladly-db PATH to a writable file (or :memory:)",
+            ) from None
         await start(running, "gladly", app, host=host, port=options.port_of(2))
 
 
 async def serve_until_stopped(options: ServeOptions) -> None:
     """Serve until SIGINT or SIGTERM; a port that cannot be had is one line, not a traceback."""
     data = load_data(options.data)  # before anything starts: a bad file is one line
+    cards = load_card_file(options.cards) if options.role in ("gladly", "all") else ()
     lock = claim(options.db if options.serves_oms else ":memory:")  # noqa: F841  # held
     store = open_store(options)
     running = Running()
     try:
-        await start_roles(running, store, options, data)
+        await start_roles(running, store, options, data, cards)
     except OSError as exc:
         await stop(running)
         store.close()
@@ -216,11 +260,11 @@ async def serve_until_stopped(options: ServeOptions) -> None:
         await stop(running)
         store.close()
         raise
-    announce(running.urls, store, options, data)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the announcement a caller waits for
         loop.add_signal_handler(sig, stopped.set)
+    announce(running.urls, store, options, data)
     await stopped.wait()
     click.echo("Stopping...", err=True)
     await stop(running)

@@ -19,7 +19,17 @@ from mockserver import roles
 from mockserver.adapter import AdapterConfig
 from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
-from tests.helpers import ADMIN_TOKEN, KEY, REF, SHOPIFY, TOKEN, VERIFY_KEY, serving
+from tests.helpers import (
+    ADMIN_TOKEN,
+    CHROMIUM,
+    KEY,
+    REF,
+    SHOPIFY,
+    SHOTS,
+    TOKEN,
+    VERIFY_KEY,
+    serving,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,6 +50,32 @@ def signing_vectors() -> list[dict[str, Any]]:
         "vectors"
     ]
     return vectors
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, driven by Playwright; screenshots go to artifacts/screenshots."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is not installed: .ci/run installs it (apt-get install chromium)"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,8 @@ from generators.build import TYPES
 from generators.dataset import DatasetOptions, records, today
 
 REF = date(2026, 11, 28)
+SHOTS = Path(__file__).parent.parent / "artifacts" / "screenshots"  # the browser tests' artifacts
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 KEY = "adapter-test-signing-key"
 TOKEN = "shpat_test_token_0123456789"
 SHOPIFY = "/admin/api/2025-01"

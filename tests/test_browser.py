@@ -1,7 +1,7 @@
 """The fake Gladly in a real headless Chromium (Debian's package, driven by Playwright).
 
-Flows against the reference adapter: auto-link, search and link, an action, the WISMO Thread, the
-debugger catching a mutant; and every card type against an adapter that sends all five. Screenshots
+Flows against the reference adapter: auto-link, search and link, an action, the debugger catching
+a mutant; and every card type against an adapter that sends all five. Screenshots
 go to artifacts/screenshots/.
 """
 
@@ -10,19 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from mockserver.gladly import GladlyConfig, create_app
 from mockserver.runner import Running, start, stop
 from tests.helpers import (
     ADMIN_TOKEN,
+    SHOTS,
     admin_post,
     all_types_app,
     all_types_profiles,
@@ -30,32 +29,7 @@ from tests.helpers import (
     verify,
 )
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).parent.parent / "artifacts" / "screenshots"
 KEY = "browser-test-signing-key"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), (
-        "Debian's chromium is not installed: .ci/run installs it (apt-get install chromium)"
-    )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -161,19 +135,6 @@ def test_action_round_trip_with_field_errors(page, stack):
     refreshed = page.locator("[data-test=order]").first
     refreshed.locator(".txn-row").click()
     expect(refreshed).to_contain_text("Left a voicemail")
-
-
-def test_wismo_thread_with_a_resolution(page, stack):
-    page.goto(stack["gladly"] + "/")
-    page.click("[data-test=open-sidekick]")
-    page.fill("[data-test=wismo-email]", stack["customers"][0]["email"])
-    page.click("[data-test=wismo-send]")
-    order = page.locator("[data-test=wismo-order]")
-    expect(order).to_contain_text("Order #")
-    expect(order).to_contain_text("Status:")
-    page.screenshot(path=str(SHOTS / "sidekick-wismo.png"))
-    page.click("[data-test=wismo-resolved]")
-    expect(page.locator("#resolutions")).to_contain_text(re.compile(r"Resolved by Sidekick: [1-9]"))
 
 
 def test_debugger_shows_a_finding_when_the_adapter_runs_a_mutant(page, stack):

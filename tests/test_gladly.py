@@ -78,7 +78,7 @@ def test_cards_are_labelled_counted_grouped_and_hidden_when_empty():
         },
         {"type": "GENERIC", "name": "RES 1"},
     ]
-    shown = {c["type"]: c for c in cards(txns, NOW)}
+    shown = {c["type"]: c for c in cards(txns, now=NOW)}
     assert list(shown) == [
         "ORDER",
         "STAY",
@@ -250,20 +250,6 @@ async def test_api_action_round_trip(servers, http, gladly_url):
     assert refreshed["note"].endswith("From the API test")
 
 
-async def test_api_wismo_and_resolutions(servers, http, gladly_url):
-    customer = servers.store.known_customers(1)[0]
-    status, view = await call(http, "POST", gladly_url + "/api/wismo", {"email": customer["email"]})
-    assert status == 200
-    assert view["found"] is True
-    assert len(view["orders"]) <= 3
-    status, unknown = await call(
-        http, "POST", gladly_url + "/api/wismo", {"email": "nobody@example.com"}
-    )
-    assert (status, unknown["found"]) == (200, False)
-    _, counts = await call(http, "POST", gladly_url + "/api/wismo/outcome", {"outcome": "resolved"})
-    assert counts["resolutions"] == {"resolved": 1, "agent": 0}
-
-
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "field"),
     [
@@ -279,8 +265,20 @@ async def test_api_wismo_and_resolutions(servers, http, gladly_url):
             400,
             "customAttributes",
         ),
-        ("POST", "/api/wismo", {"email": "nope"}, 400, "email"),
-        ("POST", "/api/wismo/outcome", {"outcome": "maybe"}, 400, "outcome"),
+        ("POST", "/api/threads", {"quickReply": "Returns"}, 400, "quickReply"),
+        ("POST", "/api/threads/nope/email", {"email": "a@example.com"}, 404, "id"),
+        ("GET", "/api/threads/nope", None, 404, "id"),
+        ("GET", "/api/reports/threads?from=yesterday", None, 400, "from"),
+        ("GET", "/api/reports/threads?from=2026-02-01&to=2026-01-01", None, 400, "from"),
+        ("GET", "/api/reports/threads?from=2020-01-01&to=2026-01-01", None, 400, "from"),
+        ("GET", "/api/reports/threads?price=-1", None, 400, "price"),
+        ("GET", "/api/reports/threads.csv?price=NaN", None, 400, "price"),
+        ("POST", "/api/cards", {"text": 'card = "x"'}, 400, "text"),
+        ("POST", "/api/cards", {"text": "", "format": "yaml"}, 400, "format"),
+        ("POST", "/api/cards", {}, 400, "text"),
+        ("POST", "/api/tools/lookup", {}, 400, "email"),
+        ("POST", "/api/tools/lookup", {"phone": "555-0100"}, 400, "phone"),
+        ("POST", "/api/tools/lookup", {"email": "a@example.com", "workflow": "x"}, 400, "workflow"),
     ],
 )
 async def test_api_bad_input_is_a_clear_4xx(http, gladly_url, method, path, body, status, field):

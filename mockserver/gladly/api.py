@@ -8,8 +8,6 @@ Errors answer with the kit's error body, ``{"error", "field", ...}``.
 
 from __future__ import annotations
 
-import json
-import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -20,26 +18,16 @@ from aiohttp.typedefs import Handler
 
 from contracts.formats import is_e164, is_email
 from contracts.gladly import resolve_url, same_origin
-from mockserver.gladly import client
-from mockserver.gladly.client import GladlyConfig, State, call_adapter, lookup
-from mockserver.gladly.decisions import Profile, autolink_decision, wismo_view
+from mockserver.gladly import threads_api, tools_api, workflows
+from mockserver.gladly.client import STATE, GladlyConfig, State, call_adapter
+from mockserver.gladly.decisions import Profile
+from mockserver.gladly.threads_api import body_of as _body
 from mockserver.harness import ApiError
 
 __all__ = ["STATE", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
-STATE = web.AppKey("gladly", State)
 MAX_PROFILES = 10_000  # memory stays bounded whatever a client posts
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.read())
-    except (ValueError, RecursionError):  # RecursionError: nested too deep
-        raise ApiError(400, "The body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object.")
-    return body
 
 
 def _profile(request: web.Request) -> Profile:
@@ -49,21 +37,13 @@ def _profile(request: web.Request) -> Profile:
     return profile
 
 
-def _strings(body: dict[str, Any], key: str) -> list[str]:
-    value = body.get(key, [])
-    if isinstance(value, str):
-        value = [v for v in re.split(r"[,\s]+", value) if v]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError(400, f"{key} must be a list of strings.", key)
-    return [v.strip() for v in value if v.strip()]
-
-
 async def create_profile(request: web.Request) -> web.Response:
     body = await _body(request)
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ApiError(400, "Give the profile a name.", "name")
-    emails, phones = _strings(body, "emails"), _strings(body, "phones")
+    emails = workflows.split(body.get("emails", []), "emails")
+    phones = workflows.split(body.get("phones", []), "phones")
     for index, email in enumerate(emails):
         if not is_email(email):
             raise ApiError(400, f"{email!r} is not an email address.", f"emails[{index}]")
@@ -82,37 +62,27 @@ async def create_profile(request: web.Request) -> web.Response:
     if len(profiles) >= MAX_PROFILES:
         raise ApiError(409, f"The fake Gladly keeps at most {MAX_PROFILES} profiles; reset it.")
     profiles[profile.id] = profile
-    return web.json_response(profile.as_dict(), status=201)
+    return web.json_response(request.app[STATE].view(profile), status=201)
 
 
 async def list_profiles(request: web.Request) -> web.Response:
-    return web.json_response(
-        {"profiles": [p.as_dict() for p in request.app[STATE].profiles.values()]}
-    )
+    state = request.app[STATE]
+    return web.json_response({"profiles": [state.view(p) for p in state.profiles.values()]})
 
 
 async def get_profile(request: web.Request) -> web.Response:
-    return web.json_response(_profile(request).as_dict())
+    return web.json_response(request.app[STATE].view(_profile(request)))
 
 
 async def autolink(request: web.Request) -> web.Response:
     state, profile = request.app[STATE], _profile(request)
-    query: dict[str, Any] = {"id": profile.id, "name": profile.name}
-    if profile.emails:
-        query["emails"] = profile.emails
-    if profile.phones:
-        query["phones"] = profile.phones
-    query |= profile.custom_attributes
-    record = await lookup(state, "auto-link", "BASIC", query)
-    linked, reason = autolink_decision(profile, client.results(record))
-    if linked:
-        await _detailed(state, profile, linked)
+    record, linked, reason = await workflows.autolink(state, profile)
     return web.json_response(
         {
             "linked": bool(linked),
             "reason": reason,
             "exchange": record["id"],
-            "profile": profile.as_dict(),
+            "profile": state.view(profile),
         }
     )
 
@@ -129,46 +99,14 @@ async def search(request: web.Request) -> web.Response:
         raise ApiError(
             400, f"Fill in at least one of: {', '.join(state.config.search_attributes)}.", "query"
         )
-    record = await lookup(state, "basic-search", "BASIC", query)
-    rows = []
-    for result in client.results(record):
-        if not isinstance(result, dict):
-            continue
-        row = {}
-        for column in state.config.result_columns:
-            value = result.get(column, (result.get("customAttributes") or {}).get(column, ""))
-            if isinstance(value, list):
-                value = ", ".join(
-                    str(v.get("original", v)) if isinstance(v, dict) else str(v) for v in value
-                )
-            row[column] = str(value)
-        rows.append(
-            {"externalCustomerId": str(result.get("externalCustomerId", "")), "columns": row}
-        )
+    record, results = await workflows.basic_search(state, query)
     return web.json_response(
-        {"columns": list(state.config.result_columns), "rows": rows, "exchange": record["id"]}
+        {
+            "columns": list(state.config.result_columns),
+            "rows": workflows.search_rows(state, results),
+            "exchange": record["id"],
+        }
     )
-
-
-async def _detailed(state: State, profile: Profile, external_id: str) -> dict[str, Any]:
-    query: dict[str, Any] = {
-        "externalCustomerId": external_id,
-        "id": profile.id,
-        "name": profile.name,
-        "emails": profile.emails,
-        "phones": profile.phones,
-    } | profile.custom_attributes
-    record = await lookup(state, "detailed", "DETAILED", query)
-    results = client.results(record)
-    if len(results) != 1 or not isinstance(results[0], dict):
-        raise ApiError(
-            502,
-            f"The detailed lookup returned {len(results)} results; Gladly needs exactly one to link.",
-            where="adapter",
-            exchange=record["id"],
-        )
-    profile.linked, profile.detailed = external_id, results[0]
-    return record
 
 
 async def link(request: web.Request) -> web.Response:
@@ -176,8 +114,8 @@ async def link(request: web.Request) -> web.Response:
     external_id = (await _body(request)).get("externalCustomerId")
     if not isinstance(external_id, str) or not external_id:
         raise ApiError(400, "Choose a customer to link.", "externalCustomerId")
-    record = await _detailed(state, profile, external_id)
-    return web.json_response({"profile": profile.as_dict(), "exchange": record["id"]})
+    record = await workflows.detailed(state, profile, external_id)
+    return web.json_response({"profile": state.view(profile), "exchange": record["id"]})
 
 
 async def refresh(request: web.Request) -> web.Response:
@@ -186,14 +124,14 @@ async def refresh(request: web.Request) -> web.Response:
         raise ApiError(
             409, "This profile is not linked yet: auto-link it or link it from a search."
         )
-    record = await _detailed(state, profile, profile.linked)
-    return web.json_response({"profile": profile.as_dict(), "exchange": record["id"]})
+    record = await workflows.detailed(state, profile, profile.linked)
+    return web.json_response({"profile": state.view(profile), "exchange": record["id"]})
 
 
 async def unlink(request: web.Request) -> web.Response:
     profile = _profile(request)
     profile.linked, profile.detailed = None, None
-    return web.json_response({"profile": profile.as_dict()})
+    return web.json_response({"profile": request.app[STATE].view(profile)})
 
 
 def _own_url(state: State, url: str, field: str) -> str:
@@ -251,9 +189,8 @@ async def action_submit(request: web.Request) -> web.Response:
             "detail": answer.get("detail", ""),
         }
         if profile.linked:
-            await _detailed(
-                state, profile, profile.linked
-            )  # Gladly refreshes after a successful action
+            # Gladly refreshes after a successful action
+            await workflows.detailed(state, profile, profile.linked)
     else:
         errors = answer.get("errors") if isinstance(answer.get("errors"), list) else []
         result |= {
@@ -267,55 +204,7 @@ async def action_submit(request: web.Request) -> web.Response:
                 }
             ],
         }
-    return web.json_response(result | {"profile": profile.as_dict()})
-
-
-async def wismo(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    email = (await _body(request)).get("email")
-    if not isinstance(email, str) or not is_email(email):
-        raise ApiError(400, "That doesn't look like an email address.", "email")
-    shopper = Profile("sidekick-" + secrets.token_hex(4), "", [email.strip()], [], {})
-    record = await lookup(
-        state, "wismo", "BASIC", {"emails": shopper.emails, "id": shopper.id}, profile="sidekick"
-    )
-    linked, reason = autolink_decision(shopper, client.results(record))
-    if not linked:
-        return web.json_response({"found": False, "reason": reason, "exchange": record["id"]})
-    record = await lookup(
-        state,
-        "wismo",
-        "DETAILED",
-        {"externalCustomerId": linked, "emails": shopper.emails},
-        profile="sidekick",
-    )
-    results = client.results(record)
-    if len(results) != 1 or not isinstance(results[0], dict):
-        return web.json_response(
-            {
-                "found": False,
-                "reason": "The detailed lookup did not return exactly one customer.",
-                "exchange": record["id"],
-            }
-        )
-    return web.json_response(
-        {
-            "found": True,
-            "name": results[0].get("name", ""),
-            "exchange": record["id"],
-            "findings": record["findings"],
-        }
-        | wismo_view(results[0])
-    )
-
-
-async def wismo_outcome(request: web.Request) -> web.Response:
-    outcome = (await _body(request)).get("outcome")
-    if outcome not in ("resolved", "agent"):
-        raise ApiError(400, "outcome must be 'resolved' or 'agent'.", "outcome")
-    counts = request.app[STATE].resolutions
-    counts[outcome] += 1
-    return web.json_response({"resolutions": counts})
+    return web.json_response(result | {"profile": state.view(profile)})
 
 
 async def debugger(request: web.Request) -> web.Response:
@@ -343,7 +232,10 @@ async def config_view(request: web.Request) -> web.Response:
             "basicAuth": bool(c.basic_auth),
             "searchAttributes": list(c.search_attributes),
             "resultColumns": list(c.result_columns),
-            "resolutions": request.app[STATE].resolutions,
+            "quickReply": c.quick_reply,
+            "codeLifetimeSeconds": c.code_ttl,
+            "pricePerResolution": str(c.price_per_resolution),
+            "currency": c.currency,
             "queryForm": c.query_form,
             "queryFormFound": found.value if found else None,
         }
@@ -354,7 +246,12 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
 
 
-ASSETS = {"app.js", "app.css"}  # all the page loads; nothing else on disk is served
+ASSETS = {
+    "app.js",
+    "threads.js",
+    "tools.js",
+    "app.css",
+}  # all the page loads; nothing else on disk is served
 
 
 async def asset(request: web.Request) -> web.FileResponse:
@@ -369,6 +266,7 @@ async def _session(app: web.Application) -> Any:
     state.session = aiohttp.ClientSession()
     yield
     await state.session.close()
+    state.threads.close()
 
 
 @web.middleware
@@ -383,7 +281,7 @@ async def json_only(request: web.Request, handler: Handler) -> web.StreamRespons
 def create_app(config: GladlyConfig) -> web.Application:
     """The fake Gladly: UI at ``/``, JSON API under ``/api`` (see the README for every route).
 
-    Its state (profiles, debugger, resolutions) is ``app[STATE]``; ``mockserver.roles`` resets it
+    Its state (profiles, debugger, Threads conversations, cards) is ``app[STATE]``; ``mockserver.roles`` resets it
     with the rest of the kit.
     """
     app = web.Application(middlewares=[json_only], client_max_size=256 * 1024)
@@ -403,9 +301,9 @@ def create_app(config: GladlyConfig) -> web.Application:
     r.add_post("/api/profiles/{id}/unlink", unlink)
     r.add_post("/api/profiles/{id}/actions/form", action_form)
     r.add_post("/api/profiles/{id}/actions/submit", action_submit)
-    r.add_post("/api/wismo", wismo)
-    r.add_post("/api/wismo/outcome", wismo_outcome)
     r.add_get("/api/debugger", debugger)
     r.add_get("/api/debugger/export", debugger_export)
     r.add_post("/api/debugger/clear", debugger_clear)
+    threads_api.add_routes(r)
+    tools_api.add_routes(r)
     return app

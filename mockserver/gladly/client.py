@@ -6,9 +6,11 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from contracts.actions import action_form_is_well_formed, submit_answer_is_documented
 from contracts.checks import evaluate, judge
@@ -21,10 +23,12 @@ from contracts.signing import QueryForm
 from contracts.verify.options import VerifyOptions
 from contracts.verify.transport import Sent
 from contracts.verify.verdict import reproduce
+from mockserver.gladly.cards import CardSpec
 from mockserver.gladly.decisions import Profile
+from mockserver.gladly.threads import Threads
 from mockserver.harness import ApiError
 
-__all__ = ["MAX_EXCHANGES", "GladlyConfig", "State", "call_adapter", "lookup", "results"]
+__all__ = ["MAX_EXCHANGES", "STATE", "GladlyConfig", "State", "call_adapter", "lookup", "results"]
 
 MAX_EXCHANGES = 500
 
@@ -41,6 +45,12 @@ class GladlyConfig:
     result_columns: tuple[str, ...] = ("name", "externalCustomerId", "emails")
     timeout: float = 15.0
     query_form: str = "auto"  # auto | documented | path-with-query (SPEC §2)
+    cards: tuple[CardSpec, ...] = ()  # --cards FILE; () is Gladly's defaults
+    db: str = ":memory:"  # the fake Gladly's own SQLite file (Threads conversations, outbox)
+    code_ttl: float = 600.0  # seconds a Threads authentication code stays good
+    quick_reply: str = "Order Status"  # the Sidekick Quick Reply that starts the WISMO Thread
+    price_per_resolution: Decimal = Decimal("1.00")
+    currency: str = "USD"
 
 
 @dataclass
@@ -48,21 +58,36 @@ class State:
     config: GladlyConfig
     profiles: dict[str, Profile] = field(default_factory=dict)
     exchanges: list[dict[str, Any]] = field(default_factory=list)
-    resolutions: dict[str, int] = field(default_factory=lambda: {"resolved": 0, "agent": 0})
     session: aiohttp.ClientSession | None = None
     found_form: QueryForm | None = None  # the query form the adapter took, with "auto"
+    card_specs: tuple[CardSpec, ...] = ()
+    threads: Threads = field(init=False)
+    numbered: int = 0  # exchanges recorded so far: ids stay unique when old ones are dropped
+
+    def __post_init__(self) -> None:
+        self.card_specs = self.config.cards
+        self.threads = Threads(self.config.db, code_ttl=self.config.code_ttl)
 
     def reset(self) -> None:
-        """Forget profiles, the debugger's exchanges and the resolution counts."""
+        """Forget profiles, the debugger's exchanges, the Threads conversations and outbox, and
+        cards set in the UI."""
         self.profiles.clear()
         self.exchanges.clear()
-        self.resolutions.update(resolved=0, agent=0)
+        self.threads.clear()
+        self.card_specs = self.config.cards
         self.found_form = None
+
+    def view(self, profile: Profile) -> dict[str, Any]:
+        """The profile as the page shows it, with the cards as configured now."""
+        return profile.as_dict(self.card_specs)
 
     def query_form(self) -> QueryForm:
         if self.config.query_form != "auto":
             return QueryForm(self.config.query_form)
         return self.found_form or QueryForm.DOCUMENTED
+
+
+STATE = web.AppKey("gladly", State)
 
 
 @dataclass
@@ -178,8 +203,9 @@ async def call_adapter(
         parsed = NOT_JSON
     findings = _findings(config, kind, body, answer, parsed, profile)
     redact = redactor(_secrets(config))
+    state.numbered += 1
     record = {
-        "id": len(state.exchanges) + 1,
+        "id": state.numbered,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "kind": kind,
         "method": method,

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.formats import phone_digits
+from mockserver.gladly.cards import LABELS, CardSpec, build_cards, moment, unshown
 
 __all__ = ["LABELS", "Profile", "autolink_decision", "cards", "wismo_view"]
 
-LABELS = {
-    "ORDER": ("Order", "Orders"),
-    "FLIGHT": ("Reservation", "Reservations"),
-    "STAY": ("Stay", "Stays"),
-    "SUBSCRIPTION": ("Subscription", "Subscriptions"),
-    "GENERIC": ("Transaction", "Transactions"),
-}
 WISMO_FIELDS = ("orderNumber", "createdAt", "orderStatus", "orderTotal")
 
 
@@ -30,7 +25,7 @@ class Profile:
     linked: str | None = None
     detailed: dict[str, Any] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, specs: Sequence[CardSpec] = ()) -> dict[str, Any]:
         view: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -43,8 +38,13 @@ class Profile:
             view["external"] = {
                 k: v for k, v in self.detailed.items() if k not in ("transactions",)
             }
-            view["cards"] = cards(self.detailed.get("transactions") or [])
+            transactions = self.detailed.get("transactions") or []
+            view["cards"] = build_cards(transactions, specs)
+            view["unshownTransactions"] = unshown(transactions, specs)
         return view
+
+
+cards = build_cards  # the cards of one customer (mockserver.gladly.cards)
 
 
 def autolink_decision(profile: Profile, results: Any) -> tuple[str | None, str]:
@@ -83,51 +83,6 @@ def autolink_decision(profile: Profile, results: Any) -> tuple[str | None, str]:
     )
 
 
-def _when(value: Any) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def cards(transactions: list[Any], now: datetime | None = None) -> list[dict[str, Any]]:
-    """Transactions as Gladly's cards: one per type with data, labelled with the count, grouped as documented."""
-    now = now or datetime.now(UTC)
-    out = []
-    for kind, (one, many) in LABELS.items():
-        items = [t for t in transactions if isinstance(t, dict) and t.get("type") == kind]
-        if not items:
-            continue  # cards are hidden when there is no data
-        card: dict[str, Any] = {
-            "type": kind,
-            "label": f"{len(items)} {one if len(items) == 1 else many}",
-            "count": len(items),
-            "items": items,
-        }
-        if kind == "STAY":
-            future = [t for t in items if (_when(t.get("checkOutTime")) or now) >= now]
-            card["groups"] = [
-                {"label": "Current & Future", "items": future},
-                {"label": "Previous", "items": [t for t in items if t not in future]},
-            ]
-        if kind == "SUBSCRIPTION":
-            cancelled = sorted(
-                (t for t in items if str(t.get("status")) == "Cancelled"),
-                key=lambda t: str(t.get("cancellationDate") or ""),
-                reverse=True,
-            )
-            card["items"] = cancelled + [t for t in items if t not in cancelled]
-            for t in card["items"]:
-                unit, number = t.get("billingIntervalUnit"), t.get("billingIntervalNumber")
-                if unit and number:
-                    t["billingFrequency"] = (
-                        f"Every {number} {unit}{'' if str(number) == '1' else 's'}"
-                    )
-        out.append(card)
-    return out
-
-
 def wismo_view(profile: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """What Sidekick shows for "Where is my order?": the latest order of the last 30 days, or why not."""
     now = now or datetime.now(UTC)
@@ -139,10 +94,10 @@ def wismo_view(profile: dict[str, Any], now: datetime | None = None) -> dict[str
     recent = [
         o
         for o in orders
-        if (when := _when(o.get("createdAt")))
+        if (when := moment(o.get("createdAt")))
         and now - timedelta(days=30) <= when <= now + timedelta(days=1)
     ]
-    recent.sort(key=lambda o: _when(o.get("createdAt")) or now, reverse=True)
+    recent.sort(key=lambda o: moment(o.get("createdAt")) or now, reverse=True)
     missing: list[str] = []
     if not orders:
         missing.append("orders (the adapter sent no ORDER transactions)")

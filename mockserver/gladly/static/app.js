@@ -32,6 +32,8 @@ async function api(method, path, body) {
   if (!response.ok) {
     const error = new Error((data && data.error) || `The fake Gladly answered HTTP ${response.status}.`);
     error.field = data && data.field;
+    error.status = response.status;
+    error.data = data;
     throw error;
   }
   return data;
@@ -81,7 +83,7 @@ function showProfile(profile) {
   $("#refresh").hidden = $("#unlink").hidden = !profile.linkedTo;
   renderProfileActions(external.actions || []);
   renderDetails(profile);
-  renderCards(profile.cards || []);
+  renderCards(profile.cards || [], profile.unshownTransactions || 0);
   for (const li of document.querySelectorAll("#profiles li")) li.classList.toggle("active", li.textContent.startsWith(profile.name));
 }
 
@@ -138,53 +140,61 @@ const RESERVED = {
   STAY: ["type", "checkInTime", "checkOutTime", "timezone", "url", "title", "address", "neighborhood"],
   SUBSCRIPTION: ["type", "subscriptionId", "status", "createdAt", "updatedAt", "billingIntervalUnit", "billingIntervalNumber", "billingFrequency", "nextBillingAt", "cancellationDate", "cancellationReason", "quantity", "price", "products", "actions"],
 };
-const extras = (t) => Object.entries(t).filter(([k, v]) => !(RESERVED[t.type] || []).includes(k) && typeof v !== "object").map(([k, v]) => [k, v]);
+// The extra attributes a card displays: those its configuration names (none by default), and on a
+// GENERIC box everything it is sent unless the card names what to show.
+let cardAttributes = null;
+const extras = (t) => {
+  if (cardAttributes === null) return Object.entries(t).filter(([k, v]) => !(RESERVED[t.type] || []).includes(k) && typeof v !== "object");
+  return cardAttributes.filter((k) => k in t && typeof t[k] !== "object").map((k) => [k, t[k]]);
+};
 
 function orderItem(o) {
   const products = (o.products || []).map((p) => el("div", { class: "product", "data-test": "product" },
     p.imageUrl ? el("img", { src: p.imageUrl, alt: "", loading: "lazy", onerror: (e) => e.target.replaceWith(el("div", { class: "thumb" })) }) : el("div", { class: "thumb" }),
-    el("div", { class: "clip" }, el("div", { class: "clip", title: p.name, text: p.name || "(unnamed product)" }),
-      el("div", { class: "muted clip", text: [p.sku, p.quantity && `× ${p.quantity}`, p.unitPrice].filter(Boolean).join(" · ") })),
+    el("div", { class: "wrap grow" }, el("div", { title: p.name, text: p.name || "(unnamed product)" }),
+      el("div", { class: "muted", text: [p.sku, p.quantity && `× ${p.quantity}`, p.unitPrice].filter(Boolean).join(" · ") })),
     p.status ? el("span", { class: `chip ${p.status}`, text: p.status }) : null));
   const shipments = (o.fulfillments || []).map((f) => el("div", { class: "fulfillment", "data-test": "fulfillment" }, kv([
     ["Carrier", f.carrier], ["Tracking", f.trackingUrl ? link(f.trackingUrl, f.trackingNumber || "Track") : f.trackingNumber],
     ["Status", f.status], ["Speed", f.shippingSpeed], ["Estimated delivery", f.estimatedDeliveryDate && fmtDate(f.estimatedDeliveryDate)],
     ["Ship to", f.shippingAddress && [f.shippingAddress.street1, f.shippingAddress.city, f.shippingAddress.state, f.shippingAddress.zip].filter(Boolean).join(", ")],
   ])));
-  return txn([el("span", { class: "main clip" }, el("b", { text: `Order ${o.orderNumber || "(no number)"}` }), " ", el("span", { class: "muted", text: fmtDate(o.createdAt) })),
+  return txn([el("span", { class: "main", title: `Order ${o.orderNumber || ""}` }, el("b", { text: `Order ${o.orderNumber || "(no number)"}` }), " ", el("span", { class: "muted", text: fmtDate(o.createdAt) })),
     el("span", { text: o.orderTotal || "" }), o.orderStatus ? el("span", { class: `chip ${String(o.orderStatus).toLowerCase()}`, text: o.orderStatus }) : null],
   [kv([["Items", o.itemCount], ["Order page", o.customerOrderUrl && link(o.customerOrderUrl, "Customer view")], ["Admin", o.orderLink && link(o.orderLink, "Open in OMS")], ["Note", o.note], ...extras(o)]),
     products.length ? el("div", { class: "products" }, products) : null, shipments, actionButtons(o.actions)], "order");
 }
 
 function flightItem(f) {
-  return txn([el("span", { class: "main clip" }, el("b", { text: `${f.origin || "?"} → ${f.destination || "?"}` }), " ", el("span", { class: "muted", text: f.flightNumber || "" })),
+  return txn([el("span", { class: "main" }, el("b", { text: `${f.origin || "?"} → ${f.destination || "?"}` }), " ", el("span", { class: "muted", text: f.flightNumber || "" })),
     el("span", { class: "muted", text: fmtDate(f.departureTime) }), f.status ? el("span", { class: "chip", text: f.status }) : null],
   kv([["Departure", fmtDate(f.departureTime)], ["Flight", f.flightNumber], ["PNR", f.pnrCode], ["Status", f.status], ...extras(f)]), "flight");
 }
 
 function stayItem(s) {
-  return txn([el("span", { class: "main clip", title: `${s.address || ""} ${s.neighborhood || ""}` }, el("b", { text: s.title || "Stay" }), " ", el("span", { class: "muted", text: s.neighborhood || "" })),
+  return txn([el("span", { class: "main", title: `${s.title || ""} · ${s.address || ""} ${s.neighborhood || ""}` }, el("b", { text: s.title || "Stay" }), " ", el("span", { class: "muted", text: s.neighborhood || "" })),
     el("span", { class: "muted", text: `${fmtDate(s.checkInTime)} – ${fmtDate(s.checkOutTime)}` })],
   kv([["Check-in", fmtDate(s.checkInTime)], ["Check-out", fmtDate(s.checkOutTime)], ["Time zone", s.timezone], ["Address", s.address], ["Neighborhood", s.neighborhood], ["Reservation", s.url && link(s.url)], ...extras(s)]), "stay");
 }
 
 function subscriptionItem(s) {
   const product = (s.products || [])[0] || {};
-  return txn([el("span", { class: "main clip" }, el("b", { text: product.name || s.subscriptionId || "Subscription" }), " ", el("span", { class: "muted", text: s.billingFrequency || "" })),
+  return txn([el("span", { class: "main" }, el("b", { text: product.name || s.subscriptionId || "Subscription" }), " ", el("span", { class: "muted", text: s.billingFrequency || "" })),
     el("span", { class: `chip ${String(s.status || "").toLowerCase().replace(/[^a-z]+/g, "_")}`, text: s.status || "no status" })],
   [kv([["Status", s.status], ["Billing frequency", s.billingFrequency], ["Next billing", s.nextBillingAt && fmtDate(s.nextBillingAt)], ["Price", s.price], ["Quantity", s.quantity],
     ["Started", s.createdAt && fmtDate(s.createdAt)], ["Canceled", s.cancellationDate && fmtDate(s.cancellationDate)], ["Reason", s.cancellationReason], ["Subscription", s.subscriptionId], ...extras(s)]),
   actionButtons(s.actions)], "subscription");
 }
 
-function renderCards(cards) {
+function renderCards(cards, unshown) {
   const render = { ORDER: orderItem, FLIGHT: flightItem, STAY: stayItem, SUBSCRIPTION: subscriptionItem };
+  const note = unshown ? el("p", { class: "muted", "data-test": "unshown", text: `${unshown} transaction(s) match no configured card, so Gladly would not show them (see Cards).` }) : null;
   $("#cards").replaceChildren(...cards.map((card) => {
-    const section = el("section", { class: "tcard", "data-test": `card-${card.type}` }, el("h2", { text: card.label, "data-test": "card-label" }));
+    cardAttributes = card.attributes;
+    const section = el("section", { class: "tcard", "data-test": `card-${card.type}`, "data-card": card.id }, el("h2", { text: card.label, title: card.label, "data-test": "card-label" }));
     if (card.type === "GENERIC") {
       section.append(el("div", { class: "generic" }, card.items.map((g) => el("div", { class: "box", "data-test": "generic" },
-        kv(Object.entries(g).filter(([k, v]) => k !== "type" && typeof v !== "object"))))));
+        kv(extras(g).filter(([k]) => k !== "type"))))));
     } else if (card.groups) {
       for (const group of card.groups) {
         if (!group.items.length) continue;
@@ -194,7 +204,8 @@ function renderCards(cards) {
       section.append(...card.items.map(render[card.type]));
     }
     return section;
-  }));
+  }), ...(note ? [note] : []));
+  cardAttributes = null;
 }
 
 // -- linking ----------------------------------------------------------------------------------------
@@ -297,73 +308,6 @@ async function openAction(action) {
   });
 }
 
-// -- Sidekick (WISMO) --------------------------------------------------------------------------------
-
-function say(text, mine = false, node = null) {
-  const chat = $("#chat");
-  chat.append(node || el("div", { class: "msg" + (mine ? " me" : ""), text }));
-  chat.scrollTop = chat.scrollHeight;
-}
-
-function openSidekick() {
-  const panel = $("#sidekick");
-  panel.hidden = !panel.hidden;
-  if (!panel.hidden && !$("#chat").children.length) {
-    say("Hi! I can check on your order. What email did you use when you ordered?");
-  }
-  showResolutions();
-}
-
-async function showResolutions() {
-  const config = await api("GET", "/api/config");
-  $("#resolutions").textContent = `Resolved by Sidekick: ${config.resolutions.resolved} · handed to an agent: ${config.resolutions.agent}`;
-}
-
-async function askWismo(event) {
-  event.preventDefault();
-  const email = event.target.email.value.trim();
-  say(email, true);
-  event.target.reset();
-  try {
-    const found = await api("POST", "/api/wismo", { email });
-    if (!found.found) { say(`I couldn't find orders for that email. (${found.reason})`); return offerEnd(false); }
-    if (!found.latest) {
-      say(`Thanks${found.name ? ", " + found.name.split(" ")[0] : ""}. I don't see an order from the last 30 days.`);
-      if (found.missing.length) say(`Sidekick can't show an order: the adapter's data is missing ${found.missing.join(", ")}.`, false, el("div", { class: "msg", "data-test": "wismo-missing", text: `Not enough data for WISMO: missing ${found.missing.join(", ")}.` }));
-      return offerEnd(false);
-    }
-    const o = found.latest;
-    say(`Thanks${found.name ? ", " + found.name.split(" ")[0] : ""}! Here is your latest order.`);
-    const card = el("div", { class: "order-card", "data-test": "wismo-order" },
-      el("div", { class: "top" }, found.image ? el("img", { class: "thumb", src: found.image, alt: "", onerror: (e) => e.target.replaceWith(el("div", { class: "thumb" })) }) : el("div", { class: "thumb" }),
-        el("div", { class: "clip" }, el("b", { text: `Order ${o.orderNumber}` }), el("div", { class: "muted", text: `${fmtDate(o.createdAt)} · ${o.orderTotal || ""}` }))),
-      el("p", {}, "Status: ", el("span", { class: `chip ${String(o.orderStatus || "").toLowerCase()}`, text: o.orderStatus || "unknown" })),
-      found.fulfillments.map((f, i) => el("div", { class: "fulfillment", "data-test": "wismo-shipment" }, `Shipment ${i + 1}: ${f.carrier || "carrier unknown"} `,
-        f.trackingUrl ? link(f.trackingUrl, f.trackingNumber || "track") : (f.trackingNumber || "no tracking yet"), f.status ? ` · ${f.status}` : "")),
-      found.orderLink ? el("p", {}, link(found.orderLink, "View your order")) : null,
-      found.orders.length > 1 ? el("div", { class: "muted", text: `Also recent: ${found.orders.slice(1).map((x) => x.orderNumber).join(", ")}` }) : null);
-    say("", false, card);
-    if (found.missing.length) say("", false, el("div", { class: "msg", "data-test": "wismo-missing", text: `Not enough data for a full WISMO answer: missing ${found.missing.join(", ")}.` }));
-    offerEnd(true);
-  } catch (error) {
-    say(`Sorry, I couldn't look that up: ${error.message}`, false, el("div", { class: "msg", "data-test": "wismo-error", text: `Sorry, I couldn't look that up: ${error.message}` }));
-  }
-}
-
-function offerEnd(found) {
-  const buttons = el("div", { class: "row", style: "display:flex;gap:8px" },
-    el("button", { text: "That's all", "data-test": "wismo-resolved", onclick: () => finish("resolved", found ? "Glad I could help!" : "Okay, have a great day!") }),
-    el("button", { class: "ghost", text: "Talk to an agent", "data-test": "wismo-agent", onclick: () => finish("agent", "Connecting you to an agent…") }));
-  say("", false, buttons);
-  async function finish(outcome, text) {
-    buttons.remove();
-    say(outcome === "resolved" ? "That's all" : "Talk to an agent", true);
-    say(text);
-    await api("POST", "/api/wismo/outcome", { outcome });
-    showResolutions();
-  }
-}
-
 // -- debugger ---------------------------------------------------------------------------------------
 
 async function refreshDebugger() {
@@ -389,8 +333,8 @@ function showExchange(x) {
       } })),
     x.error ? el("div", { class: "finding", text: x.error }) : null,
     x.findings.map((f) => el("div", { class: `finding ${f.severity}`, "data-test": "finding" }, el("b", { text: `${f.severity.toUpperCase()} ${f.rule}` }), ` at ${f.path || "(root)"}`, el("div", { text: f.message.split("\n")[0] }))),
-    el("div", { class: "pair" }, el("div", {}, "Request", el("pre", { text: `${headers(x.requestHeaders)}\n\n${x.requestBody}` })),
-      el("div", {}, `Response ${x.status ?? ""} in ${x.elapsedMs} ms`, el("pre", { text: `${headers(x.responseHeaders)}\n\n${x.responseBody}` }))),
+    el("div", { class: "pair" }, el("div", {}, "Request", el("pre", { text: `${headers(x.requestHeaders)}\n\n${pretty(x.requestBody)}` })),
+      el("div", {}, `Response ${x.status ?? ""} in ${x.elapsedMs} ms`, el("pre", { "data-test": "log-response", text: `${headers(x.responseHeaders)}\n\n${pretty(x.responseBody)}` }))),
     el("div", {}, "Reproduce", el("pre", { "data-test": "reproduce", text: x.reproduce || "(body too large to inline)" }))));
 }
 
@@ -425,8 +369,13 @@ async function main() {
   $("#unlink").onclick = (e) => guarded(e.target, async () => { showProfile((await api("POST", `/api/profiles/${state.profile.id}/unlink`)).profile); await loadProfiles(); });
   $("#plus").onclick = () => { $("#plus-menu").hidden = !$("#plus-menu").hidden; };
   $("#toggle-sidekick").onclick = openSidekick;
-  $("#chat-form").onsubmit = askWismo;
+  $("#chat-form").onsubmit = answer;
+  $("#toggle-reports").onclick = toggleReports;
+  $("#toggle-cards").onclick = toggleCards;
   $("#toggle-debugger").onclick = () => { $("#debugger").hidden = !$("#debugger").hidden; refreshDebugger(); };
+  for (const tab of document.querySelectorAll("[data-tab]")) tab.onclick = () => debugTab(tab.dataset.tab);
+  setUpTool();
+  setUpCards();
   $("#clear-debug").onclick = async () => { await api("POST", "/api/debugger/clear"); $("#exchange").replaceChildren(); refreshDebugger(); };
   for (const button of document.querySelectorAll("[data-close]")) button.onclick = () => { $("#" + button.dataset.close).hidden = true; };
   await loadProfiles();
