@@ -14,17 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
 from generators import edge_cases as E
+from generators import fulfilments, others
 from generators.chooser import Chooser, weighted
-from generators.money import format_money
 from generators.phones import mobile_number
+from generators.pricing import Pricing
+from generators.pricing import price as price_order
 from generators.providers import (
-    AIRLINES,
-    AIRPORTS,
     EMAIL_DOMAINS,
-    FLIGHT_STATUSES,
-    HOTELS,
     LOCALES,
-    PLANS,
     Locale,
     Product,
     ascii_slug,
@@ -52,15 +49,6 @@ __all__ = [
 Mode = Literal["realistic", "edge"]
 MODES: tuple[Mode, ...] = ("realistic", "edge")
 TYPES = ("ORDER", "FLIGHT", "STAY", "SUBSCRIPTION", "GENERIC")
-SUB_STATUSES = (
-    ("Active", 60),
-    ("Cancelled", 15),
-    ("Paused", 8),
-    ("In Trial", 7),
-    ("Non-Renewing", 4),
-    ("Expired", 4),
-    ("Future", 2),
-)
 ORDER_OUTCOMES = (
     ("complete", 55),
     ("refunded", 5),
@@ -96,6 +84,9 @@ class Line:
 
 @dataclass(slots=True)
 class Shipment:
+    """One fulfilment. Only ``status == "success"`` ones shipped anything; ``progress`` is the
+    carrier's word for a successful one (label_printed ... delivered)."""
+
     id: int
     line_ids: list[int]
     carrier: str
@@ -105,6 +96,8 @@ class Shipment:
     created: datetime
     eta: datetime
     delivered: bool
+    status: str = "success"  # success | open | cancelled | error (Shopify's fulfilment statuses)
+    progress: str = "in_transit"
 
 
 @dataclass(slots=True)
@@ -122,6 +115,7 @@ class Order:
     token: str
     note: str
     closed: datetime | None = None
+    pricing: Pricing | None = None  # set once the order is built (generators.pricing)
 
     @property
     def status(self) -> str:
@@ -130,7 +124,15 @@ class Order:
 
     @property
     def total(self) -> int:
+        """What the customer paid: line items less discounts, plus tax added at checkout."""
+        if self.pricing is not None:
+            return self.pricing.total
         return sum(line.price * line.quantity for line in self.lines)
+
+    @property
+    def shipped(self) -> list[Shipment]:
+        """The fulfilments that shipped (not the open, cancelled or failed ones)."""
+        return [s for s in self.shipments if s.status == "success"]
 
 
 @dataclass(slots=True)
@@ -155,11 +157,17 @@ class Person:
         """As a Shopify-backed adapter shows it: first name, then last name."""
         return f"{self.first} {self.last}".strip()
 
+    @property
+    def spent(self) -> int:
+        """What the orders that were not cancelled cost, less refunds (Shopify's total_spent)."""
+        return sum(
+            o.total - (o.pricing.refunded if o.pricing else 0)
+            for o in self.orders
+            if o.outcome != "canceled"
+        )
 
-def iso(moment: datetime) -> str:
-    """ISO-8601 with the moment's own offset, seconds precision ('Z' for UTC)."""
-    text = moment.isoformat(timespec="seconds")
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+iso = others.iso  # ISO-8601 with the moment's own offset, seconds precision ('Z' for UTC)
 
 
 @dataclass
@@ -235,9 +243,10 @@ class Builder:
                 key=lambda o: o.created,
                 reverse=True,
             )
-        for kind in self.types:
+        for kind in self.types:  # each type its own count: few people have as many stays as orders
             if kind != "ORDER":
-                person.others += [self.other(rng, person, kind) for _ in range(count)]
+                many = rng.randint(self.min_orders, self.max_orders)
+                person.others += [self.other(rng, person, kind) for _ in range(many)]
         return person
 
     def _gladly_id(self, rng: Chooser) -> str:
@@ -301,12 +310,9 @@ class Builder:
         days = rng.randint(0, 29) if rng.randint(0, 1) else rng.randint(30, 540)
         return (self._now - timedelta(days=days, seconds=rng.randint(0, 86399))).astimezone(tz)
 
-    def order(self, rng: Chooser, person: Person) -> Order:
-        """An order whose status, shipments, totals and dates agree with each other."""
-        self._order_seq += 1
-        created = self._order_created(rng, person)
-        outcome = weighted(rng, ORDER_OUTCOMES)
-        currency = person.locale.currency
+    def _lines(self, rng: Chooser, currency: str) -> list[Line]:
+        """One to four line items (edge: none to fifty), of catalogue products, priced in
+        ``currency``."""
         count = weighted(rng, ((1, 45), (2, 30), (3, 15), (4, 10)))
         if self.mode == "edge":
             count = weighted(rng, ((0, 1), (1, 3), (2, 2), (50, 1)))
@@ -321,6 +327,15 @@ class Builder:
                 price = 0
             quantity = weighted(rng, ((1, 70), (2, 20), (3, 10)))
             lines.append(Line(16_000_000_000_000 + self._line_seq, product, quantity, price))
+        return lines
+
+    def order(self, rng: Chooser, person: Person) -> Order:
+        """An order whose status, shipments, totals and dates agree with each other."""
+        self._order_seq += 1
+        created = self._order_created(rng, person)
+        outcome = weighted(rng, ORDER_OUTCOMES)
+        currency = person.locale.currency
+        lines = self._lines(rng, currency)
         region = person.locale.region
         carrier = rng.choice(US_CARRIERS if region == "US" else WORLD_CARRIERS)
         speed = rng.choice(CARRIERS[carrier].speeds)
@@ -345,6 +360,15 @@ class Builder:
             rng.choice(("", "", "", "Gift wrap, please.", "Leave at the back door.")),
         )
         self._ship(rng, order, carrier)
+        order.shipments[:0] = [
+            Shipment(**f) for f in fulfilments.attempts(order, carrier, self._now)
+        ]
+        order.pricing = price_order(
+            order.id,
+            [(line.id, line.price * line.quantity) for line in lines],
+            person.locale.region,
+            order.outcome,
+        )
         if order.outcome in (
             "complete",
             "refunded",
@@ -395,100 +419,18 @@ class Builder:
                     created,
                     eta,
                     eta <= self._now,
+                    progress=fulfilments.progress(created, eta, self._now, order.id),
                 )
             )
 
     # -- other transaction types ------------------------------------------------------------------
 
     def other(self, rng: Chooser, person: Person, kind: str) -> dict[str, Any]:
-        """A FLIGHT, STAY, SUBSCRIPTION or GENERIC transaction in Gladly's shape."""
-        tz = person.created.tzinfo
+        """A FLIGHT, STAY, SUBSCRIPTION or GENERIC transaction in Gladly's shape (see ``others``)."""
         if kind == "FLIGHT":
-            origin = rng.choice(AIRPORTS)
-            destination = rng.choice(tuple(a for a in AIRPORTS if a[0] != origin[0]))
-            departure = self._now + timedelta(
-                days=rng.randint(-200, 120), minutes=5 * rng.randint(0, 287)
-            )
-            airline = rng.choice(AIRLINES)
-            return {
-                "type": "FLIGHT",
-                "departureTime": iso(departure.astimezone(tz)),
-                "origin": origin[0],
-                "destination": destination[0],
-                "flightNumber": f"{airline[0]}{rng.randint(10, 2999)}",
-                "pnrCode": "".join(
-                    rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6)
-                ),
-                "status": rng.choice(FLIGHT_STATUSES),
-            }
+            return others.flight(rng, self._now)
         if kind == "STAY":
-            hotel, neighborhood = rng.choice(HOTELS)
-            airport = rng.choice(AIRPORTS)
-            check_in = datetime.combine(
-                self.reference + timedelta(days=rng.randint(-300, 90)), time(15), UTC
-            )
-            check_out = check_in + timedelta(days=rng.randint(1, 10), hours=-4)
-            return {
-                "type": "STAY",
-                "checkInTime": iso(check_in),
-                "checkOutTime": iso(check_out),
-                "timezone": airport[2],
-                "url": f"https://stays.example.com/r/{rng.randint(10**6, 10**7 - 1)}",
-                "title": f"{hotel}, {airport[1]}",
-                "address": f"{airport[1]}",
-                "neighborhood": neighborhood,
-            }
+            return others.stay(rng, self.reference)
         if kind == "SUBSCRIPTION":
-            return self._subscription(rng, person)
-        points = rng.randint(0, 5000)
-        return {
-            "type": "GENERIC",
-            "name": rng.choice(("Loyalty account", "Gift card", "Warranty", "Return")),
-            "reference": f"R-{rng.randint(10000, 99999)}",
-            "points": str(points),
-            "updatedAt": iso(self._now - timedelta(days=rng.randint(0, 90))),
-        }
-
-    def _subscription(self, rng: Chooser, person: Person) -> dict[str, Any]:
-        plan, cents, unit, number = rng.choice(PLANS)
-        status = weighted(rng, SUB_STATUSES)
-        currency = person.locale.currency
-        created = self._now - timedelta(days=rng.randint(10, 700))
-        step = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit] * int(number)
-        quantity = rng.randint(1, 3)
-        product = rng.choice(catalogue())
-        txn: dict[str, Any] = {
-            "type": "SUBSCRIPTION",
-            "subscriptionId": f"sub_{rng.randint(10**7, 10**8 - 1)}",
-            "status": status,
-            "createdAt": iso(created),
-            "updatedAt": iso(created + timedelta(days=rng.randint(0, 9))),
-            "billingIntervalUnit": unit,
-            "billingIntervalNumber": number,
-            "quantity": str(quantity),
-            "price": format_money(price_in(cents, currency) * quantity, currency),
-            "products": [
-                {
-                    "name": plan,
-                    "productId": str(product.id),
-                    "sku": product.sku,
-                    "imageUrl": product.image,
-                }
-            ],
-        }
-        if status == "Future":
-            txn["createdAt"] = txn["updatedAt"] = iso(self._now - timedelta(days=1))
-            txn["nextBillingAt"] = iso(self._now + timedelta(days=rng.randint(1, 60)))
-        elif status in ("Active", "In Trial", "Non-Renewing", "Paused"):
-            txn["nextBillingAt"] = iso(
-                max(created + timedelta(days=step), self._now + timedelta(days=1))
-            )
-        else:
-            ended = created + timedelta(days=rng.randint(1, max(1, (self._now - created).days)))
-            txn["cancellationDate"] = iso(ended)
-            txn["updatedAt"] = iso(ended)
-            if status == "Cancelled":
-                txn["cancellationReason"] = rng.choice(
-                    ("Too expensive", "Moving abroad", "No longer needed")
-                )
-        return txn
+            return others.subscription(rng, self._now, person.locale.currency)
+        return others.generic(rng, self._now)

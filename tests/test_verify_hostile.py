@@ -22,6 +22,8 @@ from contracts.verify.engine import Unreachable, VerifyOptions, run
 from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import verify
 
+pytestmark = pytest.mark.timing  # budgets within 10 %: run alone, not beside other tests
+
 Behaviour = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
 
 

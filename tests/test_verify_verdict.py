@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from contracts.verify.options import VerifyOptions
 from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import known, set_mutant, verify
@@ -188,6 +190,7 @@ def test_sigterm_prints_the_summary_and_writes_the_partial_report(lookupkit, ser
     assert document["run"]["requests"] > 50
 
 
+@pytest.mark.timing
 def test_the_time_budget_holds_within_ten_percent(lookupkit, served, tmp_path):
     report = tmp_path / "report.json"
     args = ["--signing-key", KEY, *known(served), "--max-examples", "5000"]

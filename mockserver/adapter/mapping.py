@@ -133,7 +133,8 @@ def gladly_profile(
             address.get("address1"),
             address.get("address2"),
             address.get("city"),
-            f"{address.get('province_code') or ''} {address.get('zip') or ''}".strip(),
+            f"{address.get('province_code') or address.get('province') or ''} "
+            f"{address.get('zip') or ''}".strip(),
             address.get("country_code"),
         )
         if p

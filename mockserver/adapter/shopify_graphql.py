@@ -27,7 +27,7 @@ log = logging.getLogger("lookupkit.adapter")
 ORDERS, LINES, FULFILMENTS, SHIPPED_LINES = 10, 8, 3, 5
 CUSTOMER = """id legacyResourceId firstName lastName email phone createdAt numberOfOrders
   amountSpent { amount currencyCode }
-  defaultAddress { address1 address2 city provinceCode zip countryCodeV2 }"""
+  defaultAddress { address1 address2 city province provinceCode zip countryCodeV2 }"""
 ADDRESS = "name phone address1 address2 city province provinceCode zip countryCodeV2"
 ORDER = f"""legacyResourceId name createdAt cancelledAt tags note statusPageUrl
   displayFinancialStatus displayFulfillmentStatus currencyCode

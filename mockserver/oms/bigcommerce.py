@@ -9,18 +9,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver.oms.bigcommerce_customers import V2_CUSTOMER_ROUTES, customers
+from mockserver.oms.bigcommerce_orders import STATUS_OF as _STATUS_OF
+from mockserver.oms.bigcommerce_orders import STATUSES, render_order
+from mockserver.oms.bigcommerce_orders import address as _address
+from mockserver.oms.bigcommerce_orders import money as _money
+from mockserver.oms.bigcommerce_orders import rfc2822 as _rfc2822
 from mockserver.oms.params import BadParam, one_int
 from mockserver.oms.platforms import (
     CARRIER_CODES,
     amount,
-    lifecycle,
     parse_time,
     same_secret,
     shipped_quantities,
@@ -32,24 +36,6 @@ __all__ = ["PREFIX", "STATUSES", "create_app"]
 
 PREFIX = "/stores"
 ERROR_TYPE = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
-STATUSES = {
-    0: "Incomplete",
-    1: "Pending",
-    2: "Shipped",
-    3: "Partially Shipped",
-    4: "Refunded",
-    5: "Cancelled",
-    6: "Declined",
-    7: "Awaiting Payment",
-    8: "Awaiting Pickup",
-    9: "Awaiting Shipment",
-    10: "Completed",
-    11: "Awaiting Fulfillment",
-    12: "Manual Verification Required",
-    13: "Disputed",
-    14: "Partially Refunded",
-}
-_STATUS_OF = {"cancelled": 5, "review": 12, "shipped": 2, "partial": 3, "unpaid": 7, "open": 11}
 SORTS = ("id", "customer_id", "date_created", "date_modified", "status_id")
 _SORT_KEYS = {
     "id": "number",
@@ -123,84 +109,6 @@ async def bigcommerce_middleware(request: web.Request, handler: Handler) -> web.
         response = fail(405, "The requested method is not allowed on this resource.")
     response.headers.update(headers)
     return response
-
-
-def _rfc2822(text: str | None) -> str:
-    return format_datetime(parse_time(text)) if text else ""
-
-
-def _money(value: Any) -> str:
-    return f"{amount(str(value)):.4f}"
-
-
-def _address(address: dict[str, Any] | None, email: str = "") -> dict[str, Any]:
-    a = address or {}
-    name = (a.get("name") or "").split(" ", 1)
-    return {
-        "first_name": a.get("first_name") or name[0],
-        "last_name": a.get("last_name") or (name[1] if len(name) > 1 else ""),
-        "company": a.get("company") or "",
-        "street_1": a.get("address1") or "",
-        "street_2": a.get("address2") or "",
-        "city": a.get("city") or "",
-        "state": a.get("province") or "",
-        "zip": a.get("zip") or "",
-        "country": a.get("country") or "",
-        "country_iso2": a.get("country_code") or "",
-        "phone": a.get("phone") or "",
-        "email": email,
-        "form_fields": [],
-    }
-
-
-def render_order(order: dict[str, Any], base: str) -> dict[str, Any]:
-    """A Shopify-shaped order as a BigCommerce v2 order."""
-    number = order["order_number"]
-    shipped = shipped_quantities(order)
-    status_id = _STATUS_OF[lifecycle(order)]
-    total = _money(order["total_price"])
-    dates = [f["created_at"] for f in order.get("fulfillments") or []]
-    customer = order.get("customer") or {}
-    return {
-        "id": number,
-        "customer_id": customer.get("id", 0),
-        "date_created": _rfc2822(order["created_at"]),
-        "date_modified": _rfc2822(order["updated_at"]),
-        "date_shipped": _rfc2822(max(dates)) if status_id == 2 and dates else "",
-        "status_id": status_id,
-        "status": STATUSES[status_id],
-        "custom_status": STATUSES[status_id],
-        "payment_status": {"paid": "captured", "refunded": "refunded", "voided": "void"}.get(
-            order["financial_status"], "pending"
-        ),
-        "payment_method": "Credit Card",
-        "subtotal_ex_tax": total,
-        "subtotal_inc_tax": total,
-        "total_ex_tax": total,
-        "total_inc_tax": total,
-        "total_tax": "0.0000",
-        "shipping_cost_inc_tax": "0.0000",
-        "refunded_amount": total if order["financial_status"] == "refunded" else "0.0000",
-        "items_total": sum(li["quantity"] for li in order["line_items"]),
-        "items_shipped": sum(shipped.values()),
-        "currency_code": order["currency"],
-        "default_currency_code": order["currency"],
-        "store_default_currency_code": "USD",
-        "customer_message": order.get("note") or "",
-        "staff_notes": "",
-        "billing_address": _address(order.get("billing_address"), order.get("email") or ""),
-        "order_source": "www",
-        "channel_id": 1,
-        "external_order_id": None,
-        "products": {
-            "url": f"{base}/v2/orders/{number}/products",
-            "resource": f"/orders/{number}/products",
-        },
-        "shipping_addresses": {
-            "url": f"{base}/v2/orders/{number}/shipping_addresses",
-            "resource": f"/orders/{number}/shipping_addresses",
-        },
-    }
 
 
 def _base(request: web.Request) -> str:

@@ -109,6 +109,29 @@ def _items(
     return items
 
 
+def _totals(order: dict[str, Any]) -> dict[str, float]:
+    """Magento's subtotal (before tax), tax, discount (negative) and refunds from Shopify's."""
+    tax = amount(order.get("total_tax") or "0")
+    lines = amount(order.get("total_line_items_price") or order["total_price"])
+    subtotal = lines - tax if order.get("taxes_included") else lines
+    refunded = sum(
+        (
+            amount(t["amount"])
+            for r in order.get("refunds") or []
+            for t in r.get("transactions") or []
+        ),
+        amount("0"),
+    )
+    return {
+        "subtotal": float(subtotal),
+        "base_subtotal": float(subtotal),
+        "tax_amount": float(tax),
+        "base_tax_amount": float(tax),
+        "discount_amount": -float(amount(order.get("total_discounts") or "0")) or 0.0,
+        "total_refunded": float(refunded),
+    }
+
+
 def render_order(order: dict[str, Any]) -> dict[str, Any]:
     """A Shopify-shaped order as a Magento sales order."""
     entity = order["order_number"]
@@ -127,13 +150,11 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
         "updated_at": _time(order["updated_at"]),
         "grand_total": total,
         "base_grand_total": total,
-        "subtotal": total,
-        "tax_amount": 0,
+        **_totals(order),
         "shipping_amount": 0,
         "total_paid": 0
         if order["financial_status"] in ("pending", "authorized", "voided")
         else total,
-        "total_refunded": total if order["financial_status"] == "refunded" else 0,
         "order_currency_code": order["currency"],
         "base_currency_code": order["currency"],
         "customer_email": order.get("email"),

@@ -47,10 +47,20 @@ def _lifecycle(part: int) -> Column:
     return Column(f"CASE {LIFECYCLE_SQL} {whens} END")
 
 
+def _real(doc: str, key: str) -> str:
+    return f"CAST(COALESCE(json_extract({doc}, '$.{key}'), '0') AS REAL)"
+
+
 def _order_columns(o: str) -> dict[str, Column]:
     """The order fields, over the orders table aliased ``o``."""
     doc = f"{o}.doc"
     total = f"CAST(json_extract({doc}, '$.total_price') AS REAL)"
+    tax = f"ROUND({_real(doc, 'total_tax')}, 4)"
+    lines = f"COALESCE(json_extract({doc}, '$.total_line_items_price'), json_extract({doc}, '$.total_price'))"
+    subtotal = (
+        f"ROUND(CAST({lines} AS REAL) - CASE WHEN json_extract({doc}, '$.taxes_included')"
+        f" THEN {_real(doc, 'total_tax')} ELSE 0 END, 4)"
+    )
     unpaid = f"{o}.financial_status IN ('pending', 'authorized', 'voided')"
     sizes = ", ".join(f"'{s}'" for s in SIZES)
     return {
@@ -62,12 +72,17 @@ def _order_columns(o: str) -> dict[str, Column]:
         "updated_at": _time(f"{o}.updated_ts, 'unixepoch'"),
         "grand_total": _number(total),
         "base_grand_total": _number(total),
-        "subtotal": _number(total),
-        "tax_amount": _constant(0),
+        "subtotal": _number(subtotal),
+        "base_subtotal": _number(subtotal),
+        "tax_amount": _number(tax),
+        "base_tax_amount": _number(tax),
+        "discount_amount": _number(f"-ROUND({_real(doc, 'total_discounts')}, 4)"),
         "shipping_amount": _constant(0),
         "total_paid": _number(f"CASE WHEN {unpaid} THEN 0 ELSE {total} END"),
         "total_refunded": _number(
-            f"CASE WHEN {o}.financial_status = 'refunded' THEN {total} ELSE 0 END"
+            "ROUND((SELECT COALESCE(SUM(CAST(json_extract(t.value, '$.amount') AS REAL)), 0)"
+            f" FROM json_each({doc}, '$.refunds') AS r, json_each(r.value, '$.transactions') AS t),"
+            " 4)"
         ),
         "order_currency_code": _text(f"json_extract({doc}, '$.currency')"),
         "base_currency_code": _text(f"json_extract({doc}, '$.currency')"),
