@@ -402,7 +402,6 @@ async def test_oms_failures_become_502_with_a_reason(servers, http, kind, status
     assert body["errors"][0]["code"] == "oms-unavailable"
 
 
-@pytest.mark.timing
 async def test_a_slow_oms_still_gets_an_answer_within_the_budget(store, http):
 
     running = Running()

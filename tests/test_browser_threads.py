@@ -91,6 +91,7 @@ def open_thread(page: Page, base: str, email: str) -> str:
     page.fill("[data-test=wismo-email]", email)
     page.click("[data-test=wismo-send]")
     expect(page.locator("[data-test=wismo-code-sent]").last).to_contain_text("6-digit code")
+    expect(page.locator("[data-test=outbox-message]").first).to_contain_text(email)
     code = page.locator("[data-test=outbox-code]").first
     expect(code).to_have_text(re.compile(r"^\d{6}$"))
     return code.inner_text()

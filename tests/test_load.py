@@ -23,7 +23,7 @@ from contracts.verify.report import REPORT_SCHEMA
 from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import set_mutant
 
-pytestmark = [pytest.mark.slow, pytest.mark.timing]  # rates and latency warnings
+pytestmark = pytest.mark.slow
 
 
 def load(lookupkit: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -285,7 +285,6 @@ async def test_admin_bodies_are_bounded_and_deep_json_is_a_400(servers, http):
         assert r.status == 413
 
 
-@pytest.mark.timing
 async def test_seeding_runs_off_the_event_loop_one_at_a_time(servers, http):
     """While a large seed runs, every role keeps answering, and a second seed is refused."""
     seeding = asyncio.create_task(

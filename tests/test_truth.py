@@ -170,6 +170,25 @@ def test_each_truth_mutant_is_caught_under_its_rule(served, mutant, customer):
     )
 
 
+def test_several_emails_and_a_phone_only_profile_find_the_customer_from_the_oms(served):
+    """The OMS knows the customer's phone: auto-link with only that phone, and with an unknown
+    email before theirs, finds them; an adapter that searches the first email only is caught."""
+    email = one_with(served, lambda c, raw: bool(c.orders) and bool(c.phones))
+    report, _ = truth_findings(served, email, submits=False)
+    tried = [n for n in report.scenarios if n.startswith(f"truth: auto-link {email} by ")]
+    assert len(tried) == 2, (tried, report.skipped)  # several emails; only the phone
+    assert all(report.scenarios[n] for n in tried), tried
+    set_mutant(served, "first-email-only")
+    try:
+        report, _ = truth_findings(served, email, submits=False)
+    finally:
+        set_mutant(served, None)
+    caught = [o for o in report.observations if o.finding.rule == "auto-link.every-contact"]
+    assert [o.scenario for o in caught] == [
+        f"truth: auto-link {email} by several emails, an unknown one first"
+    ]
+
+
 def test_every_truth_rule_has_a_mutant():
     rules = {m.rule for m in MUTANTS.values() if m.needs == "oms"}
     assert rules >= {
@@ -195,6 +214,12 @@ def test_verify_oms_on_the_command_line(lookupkit, served, tmp_path):
     assert not [f for f in document["findings"] if f["rule"].startswith("truth.")]
     truth = [s["name"] for s in document["run"]["scenarios"] if s["name"].startswith("truth: ")]
     assert truth, document["run"]["scenarios"]
+    picked = document["run"]["customersFromOms"]  # which customers, and why each
+    assert picked[0]["why"].startswith("the most orders: "), picked
+    kinds = {"the most orders", "a name beyond ASCII", "a cancelled order", "a refunded order"}
+    assert {p["why"].split(":")[0] for p in picked} <= kinds | {"no orders"}, picked
+    assert len(picked) >= 3, picked  # the seeded store has these kinds (every customer orders)
+    assert any(f"truth: {p['email']} (" in name for p in picked for name in truth)
     assert ADMIN_TOKEN not in result.stdout + result.stderr + report.read_text()
 
 
@@ -288,7 +313,7 @@ def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupk
         options = VerifyOptions(
             urls["adapter"] + "/",
             signing_key=KEY,
-            known=pick_customers(urls["oms"]) + searched,
+            known=[("email", email) for email, _ in pick_customers(urls["oms"])] + searched,
             search_attributes=("email", *(field for field, _ in searched)),
             max_examples=0,
             seed=1,

@@ -94,8 +94,12 @@ def _customers_from_the_oms(
     if not options.oms or options.known:
         return options
     picked = grounded.pick_customers(options.oms)
-    progress("customers from the OMS: " + (", ".join(v for _, v in picked) or "none"))
-    return dataclasses.replace(options, known=picked)
+    progress(
+        "customers from the OMS: "
+        + ("; ".join(f"{email} ({why})" for email, why in picked) or "none")
+    )
+    known = [("email", email) for email, _ in picked]
+    return dataclasses.replace(options, known=known, picked=tuple(picked))
 
 
 def _say_what_was_not_checked(
@@ -143,6 +147,8 @@ def _scenarios(verifier: Verifier, answers: dict[str, Exchange]) -> None:
 def _truth(verifier: Verifier) -> None:
     verifier.step("truth checks against the OMS")
     grounded.truth(verifier)
+    verifier.step("several emails and phone-only profiles")
+    grounded.contacts(verifier)
     verifier.step("OMS faults while looking up")
     grounded.under_faults(verifier)
     verifier.step("a change in the OMS, watched for in the answers")

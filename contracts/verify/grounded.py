@@ -14,7 +14,9 @@ import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from contracts import rules as R
 from contracts.exchange import Exchange
+from contracts.probes import finds_customer
 from contracts.truth import (
     OmsCustomer,
     OmsOrder,
@@ -27,7 +29,7 @@ from contracts.truth import (
 from contracts.verify.transport import Received, Sent, Transport
 from contracts.verify.verifier import GLADLY_ID, Verifier, detailed_request
 
-__all__ = ["after_action", "fresh", "pick_customers", "truth", "under_faults"]
+__all__ = ["after_action", "contacts", "fresh", "pick_customers", "truth", "under_faults"]
 
 ADMIN_HEADER = "Lookupkit-Admin-Token"
 PICKED = 5
@@ -53,9 +55,9 @@ def _get(transport: Transport, url: str) -> Received:
 
 
 def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
-    """Up to PICKED customers of the store as ``--known`` entries, as different as the store
-    allows: the most orders, a name beyond ASCII, a cancelled order, a refunded order, no
-    orders."""
+    """Up to PICKED customers of the store as (email, why they were picked), as different as
+    the store allows: the most orders, a name beyond ASCII, a cancelled order, a refunded
+    order, no orders."""
     transport = Transport(timeout=timeout)
     try:
         received = _get(transport, f"{_base(oms)}/_mock/customers?limit=200")
@@ -75,19 +77,20 @@ def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
         return lambda r: any(o.get(key) in values for o in orders.get(r["email"], []))
 
     kinds = (  # each a different customer where the store has one
-        lambda r: True,  # the most orders (the list comes most orders first)
-        lambda r: not str(r.get("name", "")).isascii(),
-        has("state", "cancelled"),
-        has("financialStatus", "refunded", "partially_refunded"),
-        lambda r: not r.get("orders"),
+        ("the most orders", lambda r: True),  # the list comes most orders first
+        ("a name beyond ASCII", lambda r: not str(r.get("name", "")).isascii()),
+        ("a cancelled order", has("state", "cancelled")),
+        ("a refunded order", has("financialStatus", "refunded", "partially_refunded")),
+        ("no orders", lambda r: not r.get("orders")),
     )
-    chosen: list[str] = []
-    for kind in kinds:
-        pool = rows if kind is not kinds[-1] else list(reversed(rows))
-        found = next((r["email"] for r in pool if r["email"] not in chosen and kind(r)), None)
+    chosen: dict[str, str] = {}
+    for why, kind in kinds:
+        pool = rows if why != "no orders" else list(reversed(rows))
+        found = next((r for r in pool if r["email"] not in chosen and kind(r)), None)
         if found:
-            chosen.append(str(found))
-    return [("email", email) for email in chosen[:PICKED]]
+            count = len(orders.get(found["email"], []))
+            chosen[str(found["email"])] = f"{why}: {count} order(s)"
+    return list(chosen.items())[:PICKED]
 
 
 def _record(v: Verifier, email: str) -> OmsCustomer | None:
@@ -141,6 +144,49 @@ def truth(v: Verifier) -> None:
             )
             continue
         v.record(scenario, check_answer(record, results[0], v.options.platform), sent, received)
+
+
+DECOY = "nobody-{}@lookupkit.invalid"  # an email no store has, sent before the customer's
+
+
+def contacts(v: Verifier) -> None:
+    """Gladly profiles hold several emails, or only a phone (an SMS conversation): auto-link
+    with an unknown email before the customer's, and with only the phone the OMS has for them
+    (which the adapter's own answer may leave out), must still find that customer
+    (``auto-link.every-contact``). One customer with orders is enough."""
+    for field, email in v.options.known:
+        if field != "email" or v.out_of_time():
+            continue
+        record = _record(v, email)
+        customer_id = _linked_id(v, email) if record is not None and record.orders else ""
+        if not customer_id:
+            continue
+        tries = [
+            ("several emails, an unknown one first", {"emails": [DECOY.format(customer_id), email]})
+        ]
+        if not record or not record.phones:
+            v.skip(f"truth: a phone-only profile: {email} has no phone in the OMS")
+        elif v.options.platform == "magento":
+            v.skip(
+                "truth: a phone-only profile on Magento (its customers have no phone of their own to search)"
+            )
+        else:
+            tries.append((f"only the phone {record.phones[0]}", {"phones": [record.phones[0]]}))
+        for how, query in tries:
+            request = {
+                "lookupLevel": "BASIC",
+                "query": {"id": GLADLY_ID, "name": "Truth Check"} | query,
+                "uniqueMatchRequired": False,
+            }
+            sent, received = v.send("POST", v.options.url, request)
+            results = received.json.get("results") if isinstance(received.json, dict) else None
+            scenario = f"truth: auto-link {email} by {how}"
+            found = finds_customer(R.EVERY_CONTACT, customer_id, received.status, results, how)
+            v.record(scenario, list(found) + v.transport_violations(received), sent, received)
+        return
+    v.skip(
+        "truth: several emails and phone-only profiles: no picked customer with orders was found"
+    )
 
 
 def under_faults(v: Verifier) -> None:

@@ -260,6 +260,8 @@ def _run(page: _Page, report: Report) -> Iterator[str]:
         "signing key": "given" if o.signing_key else "none",
         "Basic credentials": "given" if o.basic_auth else "none",
         "known customers": str(len(o.known)),
+        "customers from the OMS": "; ".join(f"{page.redact.text(m)} ({w})" for m, w in o.picked)
+        or "none",
         "search attributes": ", ".join(o.search_attributes),
         "rules": ", ".join(o.rules) or "all",
         "skipped rules": ", ".join(o.skip_rules) or "none",

@@ -58,6 +58,7 @@ class VerifyOptions:
     oms_admin_token: str | None = None  # lets the run inject OMS faults and change orders
     max_staleness: float = 60.0  # seconds a change in the OMS may take to show
     oms_faults: bool = True  # with the admin token: inject OMS faults while looking up
+    picked: tuple[tuple[str, str], ...] = ()  # (email, why) of customers picked from the OMS
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )

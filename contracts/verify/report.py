@@ -95,6 +95,9 @@ def as_json(report: Report) -> dict[str, Any]:
             "skipped": report.skipped,
             "incomplete": report.incomplete,
             "queryForm": report.query_form,
+            "customersFromOms": [
+                {"email": redact.text(email), "why": why} for email, why in report.options.picked
+            ],
             "scenarios": [
                 {"name": redact.text(n), "passed": ok} for n, ok in report.scenarios.items()
             ],

@@ -364,6 +364,13 @@ MUTANTS: dict[str, Mutant] = {
             lookup=defects.ignores_phones,
         ),
         Mutant(
+            "first-email-only",
+            "auto-link.every-contact",
+            "auto-links by the profile's first email only: a customer the second email matches is not found",
+            lookup=defects.first_email_only,
+            needs="oms",
+        ),
+        Mutant(
             "case-sensitive-email",
             "auto-link.email-case-insensitive",
             "compares emails as typed: upper case or spaces find no one",

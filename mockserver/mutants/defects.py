@@ -9,6 +9,7 @@ __all__ = [
     "case_sensitive_emails",
     "crash_on_odd_values",
     "elsewhere",
+    "first_email_only",
     "first_match_only",
     "form_for_anything",
     "ignores_phones",
@@ -56,6 +57,20 @@ def ignores_phones(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
     if _auto_link(request) and not query.get("emails"):
         return 200, {"results": []}
     return None
+
+
+def first_email_only(request: dict[str, Any], answer: dict[str, Any]) -> Answer:
+    """Searches the first of the profile's emails only: customers the others match are lost."""
+    emails = (request.get("query") or {}).get("emails")
+    if not _auto_link(request) or not isinstance(emails, list) or len(emails) < 2:
+        return None
+    first = str(emails[0]).strip().lower()
+    kept = [
+        r
+        for r in answer["results"]
+        if any(str(e.get("original", "")).strip().lower() == first for e in r.get("emails") or [])
+    ]
+    return 200, {"results": kept}
 
 
 def case_sensitive_emails(request: dict[str, Any], answer: dict[str, Any]) -> Answer:

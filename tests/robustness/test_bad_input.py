@@ -26,8 +26,6 @@ from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
 from tests.helpers import ADMIN_TOKEN, KEY, REF, SHOPIFY, TOKEN
 
-pytestmark = pytest.mark.timing  # each bad request must be answered within a second
-
 SAMPLES = {
     "version": "2025-01",
     "hash": "lookupkit",

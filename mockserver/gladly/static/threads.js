@@ -70,14 +70,13 @@ async function sendCode(email) {
   try {
     const sent = await api("POST", `/api/threads/${thread.id}/email`, { email });
     thread.email = email;
+    await refreshOutbox();  // the code is in the outbox before the bot says it was sent
     bot(`I sent a 6-digit code to ${sent.sentTo}. Type it here to see your order (it works for ${Math.round(sent.codeLifetimeSeconds / 60) || 1} min).`, "wismo-code-sent");
     setInput("code");
   } catch (error) {
     bot(error.message, "wismo-error");
     if (error.status === 429) return ending();
     setInput("email");
-  } finally {
-    refreshOutbox();
   }
 }
 
