@@ -96,7 +96,7 @@ class Shipment:
     created: datetime
     eta: datetime
     delivered: bool
-    status: str = "success"  # success | open | cancelled | error (Shopify's fulfilment statuses)
+    status: str = "success"  # success, pending, open, cancelled, error, failure (Shopify's)
     progress: str = "in_transit"
 
 

@@ -1,7 +1,8 @@
-"""Fulfilments beyond the ones that shipped: voided labels, failed requests and ones still open.
+"""Fulfilments beyond the ones that shipped: voided labels, failures, and ones pending or open.
 
 Real orders carry them: a label cancelled and bought again, a fulfilment service that answered with
-an error before the retry worked, a warehouse that accepted an order it has not shipped yet.
+an error before the retry worked, a carrier that could not take the parcel (failure), a request a
+warehouse has not accepted yet (pending) or accepted and not shipped (open).
 None of them shipped anything, so a correct adapter shows none of them (and none of their tracking
 numbers). They follow from the order (its id, dates and lines), so they draw nothing from the
 dataset's random stream.
@@ -31,53 +32,39 @@ def progress(created: datetime, eta: datetime, now: datetime, order_id: int) -> 
     return "attempted_delivery" if order_id % 23 == 0 else "in_transit"
 
 
+def _attempt(fid: int, lines: list[int], status: str, created: datetime, eta: datetime,
+             number: str = "", url: str = "") -> dict[str, Any]:  # fmt: skip
+    return {"id": fid, "line_ids": lines, "number": number, "url": url, "created": created,
+            "eta": eta, "status": status}  # fmt: skip
+
+
 def attempts(order: Any, carrier: str, now: datetime) -> list[dict[str, Any]]:
     """The fulfilments of ``order`` (a ``build.Order``) that shipped nothing, as ``Shipment``
     fields, to go before the ones that did."""
     rng = random.Random(order.id)
-    base = FIRST_ID + (order.id % 10**9) * 4
-    shipped = order.shipped
+    base = FIRST_ID + (order.id % 10**9) * 4  # four ids per order: 0 to 3
     found: list[dict[str, Any]] = []
-    if shipped and order.id % 8 == 5:  # a label bought, then voided and bought again
-        first = shipped[0]
-        number = tracking_number(rng, carrier)
-        found.append(
-            {
-                "id": base,
-                "line_ids": list(first.line_ids),
-                "number": number,
-                "url": tracking_url(carrier, number),
-                "created": first.created - timedelta(hours=6),
-                "eta": first.eta,
-                "status": "cancelled",
-            }
-        )
-    if shipped and order.id % 29 == 11:  # the fulfilment service refused the first request
-        first = shipped[0]
-        found.append(
-            {
-                "id": base + 1,
-                "line_ids": list(first.line_ids),
-                "number": "",
-                "url": "",
-                "created": first.created - timedelta(hours=2),
-                "eta": first.eta,
-                "status": "error",
-            }
-        )
+    if order.shipped:
+        first = order.shipped[0]
+        lines, before = list(first.line_ids), first.created
+        for offset, status, hours, tracked, wanted in (
+            (0, "cancelled", 6, True, order.id % 8 == 5),  # a label voided, then bought again
+            (1, "error", 2, False, order.id % 29 == 11),  # the service refused the first request
+            (3, "failure", 4, True, order.id % 31 == 7),  # the carrier could not take it
+        ):
+            if wanted:
+                number = tracking_number(rng, carrier) if tracked else ""
+                url = tracking_url(carrier, number) if tracked else ""
+                created = before - timedelta(hours=hours)
+                found.append(
+                    _attempt(base + offset, lines, status, created, first.eta, number, url)
+                )
     waiting = order.outcome == "pending" and order.lines and now - order.created > timedelta(days=1)
-    if waiting and order.id % 5 == 2:  # accepted by the warehouse, not shipped yet
-        found.append(
-            {
-                "id": base + 2,
-                "line_ids": [line.id for line in order.lines],
-                "number": "",
-                "url": "",
-                "created": order.created + timedelta(hours=20),
-                "eta": order.created + timedelta(days=5),
-                "status": "open",
-            }
-        )
+    for status, hours, remainder in (("pending", 2, 4), ("open", 20, 2)):
+        if waiting and order.id % 5 == remainder:  # sent to the warehouse / accepted, not shipped
+            lines = [line.id for line in order.lines]
+            created, eta = order.created + timedelta(hours=hours), order.created + timedelta(days=5)
+            found.append(_attempt(base + 2, lines, status, created, eta))
     for fields in found:
         fields.update(carrier=carrier, speed=order.speed, delivered=False, progress="")
     return found
