@@ -1,7 +1,8 @@
 """The Python SDKs as users run them against ``lookupkit serve oms --tls``: ``ShopifyAPI`` (REST
 and its GraphQL client) and ``bigcommerce``, trusting the kit's CA through the variables ``serve``
 prints, each finding a customer by email, paging through their orders to the last page,
-counting orders, reading tracking numbers, and refused with a bad token."""
+counting orders, reading tracking numbers, refused with a bad token, and past the platform's rate
+limit given a 429 with its own exception and the platform's hint of when to retry."""
 
 from __future__ import annotations
 
@@ -67,3 +68,34 @@ def test_shopifyapi_and_bigcommerce_work_against_the_tls_fake(lookupkit, tmp_pat
     assert bc["tracking"]
     assert all(bc["tracking"])
     assert bc["badTokenRefused"] is True
+
+
+def test_both_sdks_get_the_platforms_429_and_its_retry_hint(lookupkit, tmp_path):
+    """Neither Python SDK retries a 429 itself (shopify-api-node does: test_sdk_shopify_rest),
+    so each must get the platform's own: Shopify's leaky bucket refuses the 41st call at once
+    with Retry-After, after which a call works; BigCommerce refuses the 151st of its window
+    with X-Rate-Limit-Time-Reset-Ms, which its SDK reads as retry_after."""
+    tls = tmp_path / "tls"
+    args = ["oms", "--tls", "--tls-dir", str(tls), "--port", "0", "--db", ":memory:",
+            "--customers", "3", "--oms-token", TOKEN]  # fmt: skip  # rate limits on
+    with serving(lookupkit, *args) as (_, urls, _lines):
+        env = {
+            "PATH": os.environ["PATH"],
+            "SSL_CERT_FILE": str(tls / "bundle.pem"),
+            "REQUESTS_CA_BUNDLE": str(tls / "bundle.pem"),
+            "BC_API_ENDPOINT": urls["oms"].removeprefix("https://"),
+        }
+        ran = subprocess.run(
+            [sys.executable, str(SCRIPT), urls["oms"], TOKEN, "-", "rate-limited"],
+            capture_output=True, text=True, timeout=120, env=env,
+        )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    got = json.loads(ran.stdout)
+    shop, bc = got["shopify"], got["bigcommerce"]
+    assert shop["status"] == 429, shop
+    # a bucket of 40 that leaks 2 a second: the 41st call at the earliest, later as it drains
+    assert 41 <= shop["calls"] <= 41 + 2 * shop["seconds"] + 2, shop
+    assert 0 < shop["retryAfter"] <= 2, shop
+    assert shop["after"] > 0  # waited as told, then answered
+    assert (bc["status"], bc["calls"]) == (429, 151), bc
+    assert 0 < bc["retryAfterMs"] <= 30_000, bc

@@ -1,6 +1,6 @@
 """Shopify's own GraphQL Admin client (npm ``@shopify/admin-api-client``, installed by
 ``make test`` into ``tests/sdk``) against the fake: it reads a customer's orders, gets a bad
-query's errors in its own shape, and writes a note the store keeps."""
+query's errors in its own shape, writes a note the store keeps, and retries a 429 itself."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ import json
 from pathlib import Path
 
 from mockserver.oms.store import OrderQuery
-from tests.helpers import TOKEN, run_node
+from tests.helpers import ADMIN, TOKEN, run_node
 
 SDK = Path(__file__).parent / "sdk"
 
 
-async def test_shopifys_graphql_client_reads_and_writes_the_fake(servers):
+async def test_shopifys_graphql_client_reads_and_writes_the_fake(servers, http):
     store = servers.store
     customer = store.known_customers(1)[0]
+    fault = {"kind": "status", "status": 429, "times": 1, "route": "/admin/api/*/graphql.json"}
+    async with http.post(servers.oms + "/_mock/faults", json=fault, headers=ADMIN) as answer:
+        assert answer.status == 201  # the client's first request is refused
     got = await run_node(
         "shopify_graphql.mjs",
         servers.oms,
@@ -42,3 +45,5 @@ async def test_shopifys_graphql_client_reads_and_writes_the_fake(servers):
     assert written["note"] == "Written by @shopify/admin-api-client"
     order_id = int(written["id"].rsplit("/", 1)[1])
     assert store.order(order_id)["note"] == written["note"]
+    statuses = [r.status for r in store.requests if r.path.endswith("/graphql.json")]
+    assert statuses[:2] == [429, 200]  # refused once, then the client's own retry

@@ -1,17 +1,19 @@
 """Python's Shopify and BigCommerce SDKs against the fake over HTTPS, as a user runs them: a
 subprocess with the kit's CA in SSL_CERT_FILE / REQUESTS_CA_BUNDLE and BC_API_ENDPOINT set.
-Usage: python python_sdks.py ORIGIN TOKEN EMAIL  (ORIGIN is https://127.0.0.1:PORT; prints JSON)
+Usage: python python_sdks.py ORIGIN TOKEN EMAIL [rate-limited]  (ORIGIN is https://127.0.0.1:PORT;
+prints JSON; ``rate-limited`` calls past each platform's rate limit instead)
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 import bigcommerce
 import shopify
-from pyactiveresource.connection import UnauthorizedAccess
+from pyactiveresource.connection import ClientError, UnauthorizedAccess
 
 
 def shopify_calls(origin: str, token: str, email: str) -> dict[str, Any]:
@@ -85,8 +87,42 @@ def bigcommerce_calls(token: str, email: str) -> dict[str, Any]:
     }
 
 
+def rate_limited(origin: str, token: str) -> dict[str, Any]:
+    """Past each platform's rate limit: neither SDK retries a 429 itself; each raises its own
+    exception, with the platform's hint of when to try again, and a call after it works."""
+    session = shopify.Session("lookupkit-demo.myshopify.com", "2025-01", token)
+    shopify.ShopifyResource.activate_session(session)
+    shopify.ShopifyResource.set_site(f"{origin}/admin/api/2025-01")
+    shop: dict[str, Any] = {}
+    started = time.monotonic()
+    for calls in range(1, 200):  # the bucket holds 40 and leaks 2 a second
+        try:
+            shopify.Order.count(status="any")
+        except ClientError as exc:
+            wait = float(exc.response.headers.get("Retry-After") or 0)
+            shop = {"status": exc.response.code, "calls": calls, "retryAfter": wait,
+                    "seconds": time.monotonic() - started}  # fmt: skip
+            time.sleep(wait)
+            shop["after"] = shopify.Order.count(status="any")
+            break
+    api = bigcommerce.api.BigcommerceApi(
+        client_id="lookupkit", store_hash="lookupkit", access_token=token
+    )
+    bc: dict[str, Any] = {}
+    for calls in range(1, 200):  # 150 a window
+        try:
+            api.Orders.count()
+        except bigcommerce.exception.RateLimitingException as exc:
+            bc = {"status": exc.status_code, "calls": calls, "retryAfterMs": int(exc.retry_after)}
+            break
+    return {"shopify": shop, "bigcommerce": bc}
+
+
 if __name__ == "__main__":
     origin, token, email = sys.argv[1:4]
+    if sys.argv[4:] == ["rate-limited"]:
+        print(json.dumps(rate_limited(origin, token)))
+        sys.exit(0)
     answers = {
         "shopify": shopify_calls(origin, token, email),
         "bigcommerce": bigcommerce_calls(token, email),

@@ -1,4 +1,5 @@
-// Shopify's own GraphQL Admin client against the fake OMS: a lookup, a bad query and a write.
+// Shopify's own GraphQL Admin client against the fake OMS: a lookup (retried after a 429), a bad
+// query and a write.
 // Usage: node shopify_graphql.mjs BASE_URL ACCESS_TOKEN EMAIL  (prints one JSON document)
 import { createAdminApiClient } from '@shopify/admin-api-client';
 
@@ -28,7 +29,8 @@ const lookup = await client.request(
       }
     }
   }`,
-  { variables: { q: `email:${email}` } },
+  // retries: the client's own retry of a 429 (or 503), which the test makes the first answer
+  { variables: { q: `email:${email}` }, retries: 2 },
 );
 const bad = await client.request(`{ order(id: "gid://shopify/Order/1") { colour } }`);
 const orderId = lookup.data?.customers?.nodes?.[0]?.orders?.nodes?.[0]?.id;
