@@ -11,8 +11,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from contracts.truth import OmsCustomer, amount_of, shows_change
@@ -214,6 +216,8 @@ def test_verify_oms_on_the_command_line(lookupkit, served, tmp_path):
     assert not [f for f in document["findings"] if f["rule"].startswith("truth.")]
     truth = [s["name"] for s in document["run"]["scenarios"] if s["name"].startswith("truth: ")]
     assert truth, document["run"]["scenarios"]
+    schema = Path(__file__).parent.parent / "contracts" / "spec" / "verify-report.schema.json"
+    jsonschema.validate(document, json.loads(schema.read_text()))
     picked = document["run"]["customersFromOms"]  # which customers, and why each
     assert picked[0]["why"].startswith("the most orders: "), picked
     kinds = {"the most orders", "a name beyond ASCII", "a cancelled order", "a refunded order"}
