@@ -6,11 +6,10 @@ Money is 4-decimal strings; taxes, discounts and refunds follow the Shopify docu
 
 from __future__ import annotations
 
-from decimal import Decimal
 from email.utils import format_datetime
 from typing import Any
 
-from mockserver.oms.platforms import amount, lifecycle, parse_time, shipped_quantities
+from mockserver.oms.platforms import amount, lifecycle, money_of, parse_time, shipped_quantities
 
 __all__ = ["STATUSES", "STATUS_OF", "address", "money", "render_order", "rfc2822"]
 
@@ -70,31 +69,17 @@ def address(a: dict[str, Any] | None, email: str = "") -> dict[str, Any]:
 
 def _totals(order: dict[str, Any]) -> dict[str, str]:
     """BigCommerce's subtotal/total pairs, with and without tax, from Shopify's amounts."""
-    lines, tax = (
-        amount(order.get("total_line_items_price") or "0"),
-        amount(order.get("total_tax") or "0"),
-    )
-    total, discount = amount(order["total_price"]), amount(order.get("total_discounts") or "0")
-    included = bool(order.get("taxes_included"))
-    subtotal_ex = lines - tax if included else lines
-    refunded = sum(
-        (
-            amount(t["amount"])
-            for r in order.get("refunds") or []
-            for t in r.get("transactions") or []
-        ),
-        Decimal(0),
-    )
+    m, total = money_of(order), amount(order["total_price"])
     return {
-        "subtotal_ex_tax": money(subtotal_ex),
-        "subtotal_inc_tax": money(subtotal_ex + tax),
-        "subtotal_tax": money(tax),
-        "total_ex_tax": money(total - tax),
+        "subtotal_ex_tax": money(m.subtotal),
+        "subtotal_inc_tax": money(m.subtotal + m.tax),
+        "subtotal_tax": money(m.tax),
+        "total_ex_tax": money(total - m.tax),
         "total_inc_tax": money(total),
-        "total_tax": money(tax),
-        "discount_amount": money(discount),
-        "coupon_discount": money(discount),
-        "refunded_amount": money(refunded),
+        "total_tax": money(m.tax),
+        "discount_amount": money(m.discount),
+        "coupon_discount": money(m.discount),
+        "refunded_amount": money(m.refunded),
     }
 
 

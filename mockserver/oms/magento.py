@@ -22,6 +22,7 @@ from mockserver.oms.platforms import (
     CARRIER_CODES,
     amount,
     lifecycle,
+    money_of,
     parse_time,
     same_secret,
     shipped_quantities,
@@ -111,24 +112,14 @@ def _items(
 
 def _totals(order: dict[str, Any]) -> dict[str, float]:
     """Magento's subtotal (before tax), tax, discount (negative) and refunds from Shopify's."""
-    tax = amount(order.get("total_tax") or "0")
-    lines = amount(order.get("total_line_items_price") or order["total_price"])
-    subtotal = lines - tax if order.get("taxes_included") else lines
-    refunded = sum(
-        (
-            amount(t["amount"])
-            for r in order.get("refunds") or []
-            for t in r.get("transactions") or []
-        ),
-        amount("0"),
-    )
+    m = money_of(order)
     return {
-        "subtotal": float(subtotal),
-        "base_subtotal": float(subtotal),
-        "tax_amount": float(tax),
-        "base_tax_amount": float(tax),
-        "discount_amount": -float(amount(order.get("total_discounts") or "0")) or 0.0,
-        "total_refunded": float(refunded),
+        "subtotal": float(m.subtotal),
+        "base_subtotal": float(m.subtotal),
+        "tax_amount": float(m.tax),
+        "base_tax_amount": float(m.tax),
+        "discount_amount": -float(m.discount) or 0.0,
+        "total_refunded": float(m.refunded),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ __all__ = [
     "cancel",
     "cancellable",
     "lifecycle",
+    "money_of",
     "now_like",
     "parse_time",
     "same_secret",
@@ -64,6 +66,30 @@ def lifecycle(order: dict[str, Any]) -> str:
 
 def amount(value: str) -> Decimal:
     return Decimal(value or "0")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An order's amounts as BigCommerce and Magento show them, from the Shopify document."""
+
+    subtotal: Decimal  # the line items before tax (their prices hold it where taxes_included)
+    tax: Decimal
+    discount: Decimal
+    refunded: Decimal
+
+
+def money_of(order: dict[str, Any]) -> Money:
+    tax = amount(order.get("total_tax") or "0")
+    lines = amount(order.get("total_line_items_price") or order["total_price"])
+    refunds = (
+        amount(t["amount"]) for r in order.get("refunds") or [] for t in r.get("transactions") or []
+    )
+    return Money(
+        lines - tax if order.get("taxes_included") else lines,
+        tax,
+        amount(order.get("total_discounts") or "0"),
+        sum(refunds, Decimal(0)),
+    )
 
 
 def now_like(order: dict[str, Any]) -> str:
