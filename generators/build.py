@@ -32,6 +32,7 @@ from generators.providers import (
 from generators.tracking import CARRIERS, tracking_number, tracking_url
 
 __all__ = [
+    "DEEP_INDEX",
     "MODES",
     "TYPES",
     "Address",
@@ -46,6 +47,7 @@ __all__ = [
     "weighted",
 ]
 
+DEEP_INDEX = 37  # the person whose orders span pages, in a dataset with ``deep`` orders
 Mode = Literal["realistic", "edge"]
 MODES: tuple[Mode, ...] = ("realistic", "edge")
 TYPES = ("ORDER", "FLIGHT", "STAY", "SUBSCRIPTION", "GENERIC")
@@ -180,6 +182,8 @@ class Builder:
         types: transaction types to build (ORDER orders; others are Gladly-only).
         min_orders, max_orders: how many of each transaction type per person.
         shop: the fake Shopify shop handle, used in URLs.
+        deep: with more than DEEP_INDEX people, the person at DEEP_INDEX has this many orders
+            (0: no such person), so their orders span pages on every platform.
     """
 
     reference: date
@@ -188,6 +192,7 @@ class Builder:
     min_orders: int = 1
     max_orders: int = 4
     shop: str = "lookupkit-demo"
+    deep: int = 0
     _order_seq: int = 0
     _line_seq: int = 0
     _ship_seq: int = 0
@@ -237,6 +242,8 @@ class Builder:
             created.astimezone(self._tz(rng, locale)),
         )
         count = rng.randint(self.min_orders, self.max_orders)
+        if self.deep and index == DEEP_INDEX:
+            count = self.deep
         if "ORDER" in self.types:
             person.orders = sorted(
                 (self.order(rng, person) for _ in range(count)),
@@ -245,7 +252,7 @@ class Builder:
             )
         for kind in self.types:  # each type its own count: few people have as many stays as orders
             if kind != "ORDER":
-                many = rng.randint(self.min_orders, self.max_orders)
+                many = rng.randint(self.min_orders, self.max_orders)  # deep in orders only
                 person.others += [self.other(rng, person, kind) for _ in range(many)]
         return person
 

@@ -40,10 +40,13 @@ class DatasetOptions:
     types: tuple[str, ...] = ("ORDER",)
     reference: date = field(default_factory=today)
     shop: str = "lookupkit-demo"
+    deep: int = 0  # orders of the 38th person (build.DEEP_INDEX), when there is one; 0: no such
 
     def __post_init__(self) -> None:
         if self.customers < 0:
             raise ValueError(f"customers={self.customers} must not be negative")
+        if not 0 <= self.deep <= 1000:
+            raise ValueError(f"deep={self.deep} must be from 0 to 1000 orders")
 
 
 def people(options: DatasetOptions) -> Iterator[Person]:
@@ -55,6 +58,7 @@ def people(options: DatasetOptions) -> Iterator[Person]:
         options.min_orders,
         options.max_orders,
         options.shop,
+        deep=options.deep,
     )
     for index in range(options.customers):
         # Seeding with a string hashes it with SHA-512: stable across processes and Python runs.

@@ -34,6 +34,7 @@ __all__ = ["after_action", "contacts", "fresh", "pick_customers", "truth", "unde
 ADMIN_HEADER = "Lookupkit-Admin-Token"
 PICKED = 5
 CANDIDATES = 40  # customers whose orders are read to find the kinds above
+PAGE = 50  # orders in a page of Shopify's and BigCommerce's listings, by default
 BURST = 2  # 429s in a burst an adapter has the budget to retry
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (  # what the OMS does while a lookup runs
     ("a burst of two 429s", {"kind": "status", "status": 429, "times": BURST}),
@@ -89,7 +90,8 @@ def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
         found = next((r for r in pool if r["email"] not in chosen and kind(r)), None)
         if found:
             count = len(orders.get(found["email"], []))
-            chosen[str(found["email"])] = f"{why}: {count} order(s)"
+            paged = ", more than a page" if count > PAGE else ""
+            chosen[str(found["email"])] = f"{why}{paged}: {count} order(s)"
     return list(chosen.items())[:PICKED]
 
 

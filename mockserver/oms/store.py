@@ -38,6 +38,7 @@ __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 
 DEFAULT_SETTINGS: dict[str, Any] = {"rateLimit": True, "mutant": None}
 
+DEEP_ORDERS = 60  # orders of the seeded customer whose orders span pages (50 a page, at most)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS customers (
     id INTEGER PRIMARY KEY,
@@ -146,9 +147,15 @@ class Store(HarnessState):
                 db.execute(f"DELETE FROM {table}")
 
     def seed(self, seed: int, *, customers: int = 20, reference: date | None = None) -> int:
-        """Replace the data with a generated dataset; returns how many customers were loaded."""
+        """Replace the data with a generated dataset; returns how many customers were loaded.
+
+        With 38 customers or more, the 38th has DEEP_ORDERS orders: more than one page of
+        every platform's order listing, for the adapters that do not follow pagination."""
         options = DatasetOptions(
-            customers=customers, seed=seed, reference=reference or datetime.now(UTC).date()
+            customers=customers,
+            seed=seed,
+            reference=reference or datetime.now(UTC).date(),
+            deep=DEEP_ORDERS,
         )
         with self.transaction() as db:
             for table in ("customers", "orders", "products"):
