@@ -183,7 +183,8 @@ class Builder:
         min_orders, max_orders: how many of each transaction type per person.
         shop: the fake Shopify shop handle, used in URLs.
         deep: with more than DEEP_INDEX people, the person at DEEP_INDEX has this many orders
-            (0: no such person), so their orders span pages on every platform.
+            (0: no such person), so their orders span pages on every platform, and the person
+            after them has none.
     """
 
     reference: date
@@ -242,8 +243,8 @@ class Builder:
             created.astimezone(self._tz(rng, locale)),
         )
         count = rng.randint(self.min_orders, self.max_orders)
-        if self.deep and index == DEEP_INDEX:
-            count = self.deep
+        if self.deep and index in (DEEP_INDEX, DEEP_INDEX + 1):
+            count = self.deep if index == DEEP_INDEX else 0  # and the next has never ordered
         if "ORDER" in self.types:
             person.orders = sorted(
                 (self.order(rng, person) for _ in range(count)),

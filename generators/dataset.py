@@ -40,7 +40,7 @@ class DatasetOptions:
     types: tuple[str, ...] = ("ORDER",)
     reference: date = field(default_factory=today)
     shop: str = "lookupkit-demo"
-    deep: int = 0  # orders of the 38th person (build.DEEP_INDEX), when there is one; 0: no such
+    deep: int = 0  # orders of the 38th person (build.DEEP_INDEX); the 39th has none; 0: as all
 
     def __post_init__(self) -> None:
         if self.customers < 0:

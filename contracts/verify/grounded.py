@@ -35,6 +35,9 @@ ADMIN_HEADER = "Lookupkit-Admin-Token"
 PICKED = 5
 CANDIDATES = 40  # customers whose orders are read to find the kinds above
 PAGE = 50  # orders in a page of Shopify's and BigCommerce's listings, by default
+KINDS = (  # the customers pick_customers looks for, each a different one where the store has it
+    "the most orders", "a name beyond ASCII", "a cancelled order", "a refunded order", "no orders",
+)  # fmt: skip
 BURST = 2  # 429s in a burst an adapter has the budget to retry
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (  # what the OMS does while a lookup runs
     ("a burst of two 429s", {"kind": "status", "status": 429, "times": BURST}),
@@ -77,15 +80,15 @@ def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
     def has(key: str, *values: str) -> Any:
         return lambda r: any(o.get(key) in values for o in orders.get(r["email"], []))
 
-    kinds = (  # each a different customer where the store has one
-        ("the most orders", lambda r: True),  # the list comes most orders first
-        ("a name beyond ASCII", lambda r: not str(r.get("name", "")).isascii()),
-        ("a cancelled order", has("state", "cancelled")),
-        ("a refunded order", has("financialStatus", "refunded", "partially_refunded")),
-        ("no orders", lambda r: not r.get("orders")),
+    tests = (  # one per KINDS, in its order
+        lambda r: True,  # the list comes most orders first
+        lambda r: not str(r.get("name", "")).isascii(),
+        has("state", "cancelled"),
+        has("financialStatus", "refunded", "partially_refunded"),
+        lambda r: not r.get("orders"),
     )
     chosen: dict[str, str] = {}
-    for why, kind in kinds:
+    for why, kind in zip(KINDS, tests, strict=True):
         pool = rows if why != "no orders" else list(reversed(rows))
         found = next((r for r in pool if r["email"] not in chosen and kind(r)), None)
         if found:
@@ -123,8 +126,20 @@ def _linked_id(v: Verifier, email: str) -> str:
     return ids[0] if len(ids) == 1 else ""
 
 
+def _say_what_the_store_lacks(v: Verifier) -> None:
+    """Customers picked from the store: name the kinds it had none of, so no one reads the
+    verdict as covering them."""
+    have = {why.split(":")[0].split(",")[0] for _, why in v.options.picked}
+    missing = [kind for kind in KINDS if kind not in have]
+    if v.options.picked and not any("more than a page" in why for _, why in v.options.picked):
+        missing.append(f"orders across more than a page ({PAGE})")
+    if v.options.picked and missing:
+        v.skip("customers of these kinds: the store has none (" + "; ".join(missing) + ")")
+
+
 def truth(v: Verifier) -> None:
     """Each known customer with an email: the detailed answer against the OMS record."""
+    _say_what_the_store_lacks(v)
     for field, email in v.options.known:
         if field != "email" or v.out_of_time():
             continue

@@ -150,7 +150,8 @@ class Store(HarnessState):
         """Replace the data with a generated dataset; returns how many customers were loaded.
 
         With 38 customers or more, the 38th has DEEP_ORDERS orders: more than one page of
-        every platform's order listing, for the adapters that do not follow pagination."""
+        the platforms' order listings, for adapters that do not follow pagination; with 39 or
+        more, the 39th has never ordered."""
         options = DatasetOptions(
             customers=customers,
             seed=seed,
