@@ -343,6 +343,13 @@ ADMIN_TOKEN = "test-admin-token-5b2c"
 ADMIN = {"Lookupkit-Admin-Token": ADMIN_TOKEN}  # what /_mock writes carry
 
 
+def open_gladly(page: Any, base: str) -> None:
+    """Load the fake Gladly's page and wait until its script has wired every control (a click
+    before that would do nothing)."""
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready]", state="attached")
+
+
 def admin_post(base: str, path: str, body: dict[str, Any]) -> Any:
     """A /_mock write to a served kit (started with ``--admin-token ADMIN_TOKEN``)."""
     request = urllib.request.Request(

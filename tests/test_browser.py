@@ -25,6 +25,7 @@ from tests.helpers import (
     admin_post,
     all_types_app,
     all_types_profiles,
+    open_gladly,
     serving,
     verify,
 )
@@ -76,7 +77,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def create_profile(page: Page, base: str, name: str, email: str = "") -> None:
-    page.goto(base + "/")
+    open_gladly(page, base)
     page.click("[data-test=new-profile]")
     page.fill("[data-test=profile-form] input[name=name]", name)
     if email:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import ADMIN_TOKEN, SHOTS, admin_post, serving
+from tests.helpers import ADMIN_TOKEN, SHOTS, admin_post, open_gladly, serving
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 CARDS = """\
@@ -85,7 +85,7 @@ def email_of(person: dict[str, Any]) -> str:
 
 def open_thread(page: Page, base: str, email: str) -> str:
     """Sidekick through the Quick Reply and the email, to the code step; the code sent."""
-    page.goto(base + "/")
+    open_gladly(page, base)
     page.click("[data-test=open-sidekick]")
     page.click("[data-test=quick-reply]")
     page.fill("[data-test=wismo-email]", email)
@@ -128,7 +128,7 @@ def report_total(page: Page, key: str) -> int:
 
 
 def test_the_report_counts_a_resolution_and_a_hand_off(page, stack):
-    page.goto(stack["gladly"] + "/")
+    open_gladly(page, stack["gladly"])
     page.click("[data-test=open-reports]")
     expect(page.locator("[data-test=report-started] b")).to_have_text(re.compile(r"^\d+$"))
     before = {k: report_total(page, k) for k in ("started", "resolutions", "handoffs")}
@@ -139,7 +139,7 @@ def test_the_report_counts_a_resolution_and_a_hand_off(page, stack):
         expect(page.locator("[data-test=wismo-order]").last).to_be_visible()
         page.locator(f"[data-test={end}]").last.click()
         expect(page.locator("[data-test=quick-reply]")).to_be_visible()
-    page.goto(stack["gladly"] + "/")
+    open_gladly(page, stack["gladly"])
     page.click("[data-test=open-reports]")
     expect(page.locator("[data-test=report-started] b")).to_have_text(str(before["started"] + 2))
     assert report_total(page, "resolutions") == before["resolutions"] + 1
@@ -167,7 +167,7 @@ def unclipped(page: Page, selector: str) -> list[str]:
 
 def test_a_card_file_draws_two_order_cards_with_a_custom_label(page, stack):
     person = stack["people"][0]
-    page.goto(stack["gladly"] + "/")
+    open_gladly(page, stack["gladly"])
     page.click("[data-test=new-profile]")
     page.fill("[data-test=profile-form] input[name=name]", person["name"])
     page.fill("[data-test=profile-form] input[name=emails]", email_of(person))
@@ -199,7 +199,7 @@ def test_a_card_file_draws_two_order_cards_with_a_custom_label(page, stack):
 def test_the_debugger_tool_runs_both_workflows_with_readable_json(page, stack):
     person = stack["people"][0]  # 加奈 吉田: the adapter's JSON escapes it as \u52a0\u5948
     admin_post(stack["gladly"], "/reset", {})  # no profiles: the tool creates one
-    page.goto(stack["gladly"] + "/")
+    open_gladly(page, stack["gladly"])
     page.click("[data-test=open-debugger]")
     page.click("[data-test=open-tool]")
     page.fill("[data-test=tool-email]", email_of(person))

@@ -379,6 +379,7 @@ async function main() {
   $("#clear-debug").onclick = async () => { await api("POST", "/api/debugger/clear"); $("#exchange").replaceChildren(); refreshDebugger(); };
   for (const button of document.querySelectorAll("[data-close]")) button.onclick = () => { $("#" + button.dataset.close).hidden = true; };
   await loadProfiles();
+  document.body.dataset.ready = "true";  // every control is wired: what tests wait for
 }
 
 main().catch((error) => showError(`The fake Gladly could not start: ${error.message}`));
