@@ -275,16 +275,6 @@ AIRLINES = (
     ("QF", "Qantas"),
     ("EK", "Emirates"),
 )
-FLIGHT_STATUSES = ("ON TIME", "DELAYED", "BOARDING", "DEPARTED", "LANDED", "CANCELLED")
-HOTELS = (
-    ("Harborview Suites", "Financial District"),
-    ("The Linden", "Old Town"),
-    ("Casa Marea", "Playa"),
-    ("Hotel Mirabelle", "Le Marais"),
-    ("Kōyō Inn", "Shinjuku"),
-    ("The Gull & Anchor", "Waterfront"),
-    ("Pinecrest Lodge", "Village Center"),
-)
 # (plan name, USD cents, interval unit, interval number)
 PLANS = (
     ("Sock of the Month", 1400, "month", "1"),
