@@ -42,12 +42,24 @@ PROFILE_FIELDS = frozenset(
     }
 )
 PHONE_TYPES = frozenset({"MOBILE", "HOME", "WORK", "OTHER"})
+# Every branch starts with a literal character, so the engine skips ahead to candidates (a
+# leading \b would make it try every branch at every offset: 27x slower on a 256 KiB body).
+# Matches starting with a word character must start a word: _leak() checks the character before.
 _LEAK_PATTERNS = re.compile(
     r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|"
-    r"\n\s+at [\w$.<>\[\] ]+ \(?[^()\s]+:\d+(:\d+)?\)?|\bat [\w$.]+\([\w$]+\.java:\d+\)|"
+    r"\n\s+at [\w$.<>\[\] ]+ \(?[^()\s]+:\d+(:\d+)?\)?|at [\w$.]+\([\w$]+\.java:\d+\)|"
     r"Exception in thread|NullPointerException|SQLSTATE\[|syntax error at or near|"
-    r"\bORA-\d{5}\b|node_modules/|site-packages/|/usr/lib/python"
+    r"ORA-\d{5}\b|node_modules/|site-packages/|/usr/lib/python"
 )
+
+
+def _leak(text: str) -> re.Match[str] | None:
+    """The first stack trace or internal detail in ``text``; 'at ...' and 'ORA-' only as words."""
+    for match in _LEAK_PATTERNS.finditer(text):
+        start = match.start()
+        if not (match.group(0)[:1] in "aO" and start and text[start - 1].isalnum()):
+            return match
+    return None
 
 
 def _results(ex: Exchange) -> list[Any]:
@@ -114,7 +126,7 @@ def response_leaks_nothing(ex: Exchange) -> Iterator[Violation]:
             "The response contains a secret",
         )
         return
-    match = _LEAK_PATTERNS.search(text)
+    match = _leak(text)
     if match:
         yield Violation(
             R.ERROR_LEAK,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
+
 from contracts import rules as R
-from contracts.checks import evaluate, judge
+from contracts.checks import evaluate, judge, response_leaks_nothing
 from contracts.exchange import Exchange
 from contracts.probes import must_accept, must_refuse_as_client_error, must_reject
 from contracts.rules import PROFILES
@@ -55,6 +58,42 @@ def test_leaked_secret_is_reported_without_showing_it():
     )
     assert [f.rule for f in findings] == ["security.error-leak"]
     assert "s3cr3t-key" not in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('Traceback (most recent call last):\n  File "app.py", line 3', "Traceback"),
+        ("Error\n    at Object.<anonymous> (/app/index.js:10:5)", "/app/index.js:10:5"),
+        ("\tat com.shop.Orders(Orders.java:12)", "Orders.java:12"),
+        ("order FLORA-12345: ORA-00942: table or view does not exist", "ORA-00942"),
+        ("SQLSTATE[42S02]: Base table not found", "SQLSTATE["),
+        ("/srv/app/node_modules/express/lib/router.js", "node_modules/"),
+    ],
+)
+def test_leaks_are_found_and_shown(text, shown):
+    findings = evaluate(Exchange({"results": []}, text=text), "core")
+    assert [f.rule for f in findings] == ["security.error-leak"]
+    assert shown in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["order FLORA-12345 shipped", "Format com.x(Y.java:1)", "arrives at 5 pm at the depot"],
+)
+def test_innocent_text_is_not_a_leak(text):
+    assert evaluate(Exchange({"results": []}, text=text), "core") == []
+
+
+def test_a_large_body_is_searched_for_leaks_quickly():
+    """Every branch of the leak pattern starts with a literal, so the engine skips to candidates:
+    scanning 256 KiB of '[' took 70 ms with a leading \\b, and about 3 ms without."""
+    body = "[" * (256 * 1024)
+    exchange = Exchange(None, text=body)
+    started = time.perf_counter()
+    for _ in range(10):
+        list(response_leaks_nothing(exchange))
+    assert (time.perf_counter() - started) / 10 < 0.03
 
 
 def test_kind_is_inferred_from_request_and_response():

@@ -7,11 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from contracts.verify.fuzzing import Pace
 from contracts.verify.options import VerifyOptions
+from contracts.verify.verifier import Verifier
 from tests.helpers import VERIFY_KEY as KEY
 from tests.helpers import known, set_mutant, verify
 
@@ -200,6 +203,25 @@ def test_the_time_budget_holds_within_ten_percent(lookupkit, served, tmp_path):
     assert document["run"]["durationSeconds"] <= 8 * 1.1, document["run"]
     assert "time budget of 8 s used up" in document["run"]["stopped"]
     assert result.returncode in (0, 1)
+
+
+def test_a_case_is_generated_only_while_the_budget_has_room_for_it():
+    """Generating a case cannot be interrupted, so the run stops before one that would end past
+    the deadline, and the budget then counts as spent (the report says the budget ended it)."""
+    verifier = Verifier(VerifyOptions("http://127.0.0.1:1/", time_budget=60), lambda _: None)
+    pace = Pace(verifier)
+    for took in (0.9, 0.2):  # the first case (with the start-up), then an ordinary one
+        pace.judged()
+        pace.mark -= took
+        pace.generated()
+    assert pace.first == pytest.approx(0.9, abs=0.05)
+    assert pace.expected == pytest.approx(0.2, abs=0.05)
+    assert pace.room()
+    assert not verifier.budget_spent
+    verifier.deadline = time.monotonic() + 0.3  # less than two ordinary cases left
+    assert not pace.room()
+    assert verifier.budget_spent
+    assert verifier.out_of_time()
 
 
 def test_a_terminal_gets_a_progress_bar_of_the_budget(lookupkit, served):

@@ -79,7 +79,7 @@ def run(
     _say_what_was_not_checked(verifier, phases, answers)
     if report.stopped:
         pass  # interrupted
-    elif time.monotonic() > verifier.deadline:
+    elif verifier.budget_spent or time.monotonic() > verifier.deadline:
         report.stopped = f"time budget of {options.time_budget:g} s used up"
     elif verifier.failures_in_a_row >= 5:
         report.stopped = "the adapter stopped answering"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 from typing import Any
 
 from contracts import rules as R
@@ -16,7 +17,38 @@ from contracts.verify.options import OutOfTime
 from contracts.verify.transport import Received, Sent
 from contracts.verify.verifier import Verifier
 
-__all__ = ["coverage", "fuzz", "fuzz_one", "schemathesis_schema_check"]
+__all__ = ["Pace", "coverage", "fuzz", "fuzz_one", "schemathesis_schema_check"]
+
+START_UP = 0.5  # s: a strategy built and Hypothesis' first case drawn, until one is measured
+
+
+class Pace:
+    """How long generating one case takes, so the next is started only while the budget has room
+    for it: neither Hypothesis nor Schemathesis can be interrupted while it generates, and a case
+    begun just before the deadline would end the run past it. Sending is bounded on its own (a
+    request's timeout is at most what is left of the budget)."""
+
+    def __init__(self, v: Verifier, expected: float = 0.0) -> None:
+        self.v, self.expected = v, expected
+        self.mark = time.monotonic()
+        self.first: float | None = None  # how long the first case took, start-up included
+
+    def generated(self) -> None:
+        """A case has just been generated: the time it took, folded into the estimate (one slow
+        case raises it at once; it then falls by half a case at a time). The first case is kept
+        apart: it includes the start-up (building the strategy, analysing the schema)."""
+        took = time.monotonic() - self.mark
+        if self.first is None:
+            self.first = took
+        else:
+            self.expected = max(took, (self.expected + took) / 2)
+
+    def judged(self) -> None:
+        """The case was sent and judged: generating the next one starts now."""
+        self.mark = time.monotonic()
+
+    def room(self) -> bool:
+        return self.v.affords(2 * self.expected)
 
 
 @functools.cache
@@ -39,10 +71,18 @@ def fuzz(v: Verifier) -> None:
         v.skip("generated lookups (the coverage phase and fuzzing): --max-examples 0")
         return
     _, operation = lookup_operation()
+    start_up = START_UP
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        if v.out_of_time():  # building a strategy and starting Hypothesis is not free
+        positive = mode is GenerationMode.POSITIVE
+        if not v.affords(start_up):  # building a strategy and starting Hypothesis is not free
+            v.skip(
+                f"fuzzing: {'positive' if positive else 'negative'} lookups: not started, "
+                f"{max(0.0, v.deadline - time.monotonic()):.1f} s of the time budget was left"
+            )
             raise OutOfTime
-        fuzz_mode(v, operation.as_strategy(generation_mode=mode), mode is GenerationMode.POSITIVE)
+        pace = Pace(v)
+        fuzz_mode(v, operation.as_strategy(generation_mode=mode), positive, pace)
+        start_up = max(start_up, pace.first or 0.0)
 
 
 def coverage(v: Verifier) -> None:
@@ -60,10 +100,14 @@ def coverage(v: Verifier) -> None:
         generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
         generation_config=schema.config.generation_for(operation=operation),
     )
-    for case in cases:
-        if v.out_of_time():
+    pace, iterator = Pace(v), iter(cases)
+    while pace.room():
+        case = next(iterator, None)
+        pace.generated()
+        if case is None:
             break
         if case.method != "POST":
+            pace.judged()
             continue
         positive = case.meta is not None and case.meta.generation.mode is GenerationMode.POSITIVE
         fuzz_one(
@@ -73,9 +117,10 @@ def coverage(v: Verifier) -> None:
             positive=positive,
             case=case,
         )
+        pace.judged()
 
 
-def fuzz_mode(v: Verifier, strategy: Any, positive: bool) -> None:
+def fuzz_mode(v: Verifier, strategy: Any, positive: bool, pace: Pace) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
@@ -94,9 +139,13 @@ def fuzz_mode(v: Verifier, strategy: Any, positive: bool) -> None:
     )
     @given(case=strategy)
     def run_one(case: Any) -> None:
+        pace.generated()
         if v.out_of_time():
             raise OutOfTime  # ends Hypothesis at once: no more generating, no shrinking
         fuzz_one(v, scenario, case.body, positive=positive, case=case)
+        pace.judged()
+        if not pace.room():
+            raise OutOfTime  # the next case would not be generated within the budget
 
     if v.options.seed is not None:
         run_one = hypothesis_seed(v.options.seed)(run_one)

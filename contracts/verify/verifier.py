@@ -67,6 +67,7 @@ class Verifier:
         self.progress = progress
         self.deadline = time.monotonic() + options.time_budget
         self.failures_in_a_row = 0
+        self.budget_spent = False  # past the deadline, or too close to it to start more work
         self.endpoints: list[Endpoint] = []  # action URLs, as the scenarios find them
         self.known_ids: list[str] = []  # the known customers' externalCustomerIds
         fixed = options.query_form != "auto"
@@ -84,7 +85,19 @@ class Verifier:
         """
         if self.stop.is_set():
             raise KeyboardInterrupt
-        return time.monotonic() > self.deadline or self.failures_in_a_row >= 5
+        if time.monotonic() > self.deadline:
+            self.budget_spent = True
+        return self.budget_spent or self.failures_in_a_row >= 5
+
+    def affords(self, seconds: float) -> bool:
+        """Whether work expected to take ``seconds`` still ends within the budget (and the run
+        may go on): what cannot be cut short, such as generating a case, starts only if so.
+        When it does not, the budget counts as spent."""
+        if self.out_of_time():
+            return False
+        if time.monotonic() + seconds > self.deadline:
+            self.budget_spent = True
+        return not self.budget_spent
 
     def step(self, message: str) -> None:
         """Begin a step of a phase (and say so), or raise OutOfTime when the budget is spent:
