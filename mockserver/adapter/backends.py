@@ -7,6 +7,7 @@ lookups only, so their orders carry no actions.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from mockserver.adapter.bigcommerce import BigCommerce
@@ -15,7 +16,7 @@ from mockserver.adapter.data import DataBackend
 from mockserver.adapter.forms import order_actions
 from mockserver.adapter.magento import Magento
 from mockserver.adapter.mapping import gladly_profile
-from mockserver.adapter.oms_client import OmsClient
+from mockserver.adapter.oms_client import OmsClient, is_id
 from mockserver.adapter.shopify_client import Shopify
 from mockserver.adapter.shopify_graphql import ShopifyGraphQLBackend
 
@@ -76,10 +77,14 @@ class ShopifyBackend:
         return [gladly_profile(c, None, {}, self.shop) for c in found]
 
     async def detailed(self, customer_id: str, deadline: float) -> dict[str, Any] | None:
-        customer = await self.client.customer(customer_id, deadline)
+        if not is_id(customer_id):
+            return None
+        customer, orders = await asyncio.gather(  # the id is known: both calls at once
+            self.client.customer(customer_id, deadline),
+            self.client.orders(int(customer_id), self.max_orders, deadline),
+        )
         if customer is None:
             return None
-        orders = await self.client.orders(customer["id"], self.max_orders, deadline)
         product_ids = {
             line["product_id"] for o in orders for line in o["line_items"] if line.get("product_id")
         }

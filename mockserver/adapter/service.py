@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockserver.adapter.backends import ShopifyBackend, backend_for
+from mockserver.adapter.cache import AnswerCache
 from mockserver.adapter.config import AdapterConfig
 from mockserver.adapter.forms import CANCEL_REASONS, cancel_form, note_form
 from mockserver.adapter.shopify_client import Shopify, is_id
@@ -51,28 +52,22 @@ class LookupService:
         self.shopify: Shopify | None = None  # the actions write through Shopify's REST
         if isinstance(backend, ShopifyBackend | ShopifyGraphQLBackend):
             self.shopify = backend.client
-        self.cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.cache = AnswerCache(
+            self.backend.detailed,
+            ttl=config.cache_ttl,
+            size=config.cache_size,
+            budget=config.budget,
+        )
         self.submitted: OrderedDict[str, tuple[float, dict[str, str]]] = OrderedDict()
         self.submitting: dict[str, asyncio.Future[dict[str, str]]] = {}
 
     def deadline(self) -> float:
         return time.monotonic() + self.config.budget
 
-    # -- the cache of detailed answers ----------------------------------------------------------
-
-    def remember(self, customer_id: str, profile: dict[str, Any]) -> None:
-        if self.config.cache_ttl > 0:
-            self.cache[customer_id] = (time.monotonic() + self.config.cache_ttl, profile)
-            self.cache.move_to_end(customer_id)
-            if len(self.cache) > self.config.cache_size:
-                self.cache.popitem(last=False)
-
-    def recall(self, customer_id: str) -> dict[str, Any] | None:
-        expires, profile = self.cache.get(customer_id, (0.0, None))
-        return profile if expires > time.monotonic() else None
+    # -- the cache of detailed answers (cache.py) ------------------------------------------------
 
     def forget(self, order: dict[str, Any]) -> None:
-        self.cache.pop(str((order.get("customer") or {}).get("id")), None)
+        self.cache.forget(str((order.get("customer") or {}).get("id")))
 
     def clear(self) -> None:
         """Forget every cached answer, image and submit (after the shop's data was replaced)."""
@@ -119,14 +114,8 @@ class LookupService:
         return await self.basic_search(query, deadline)
 
     async def detailed(self, customer_id: str, deadline: float) -> list[dict[str, Any]]:
-        cached = self.recall(customer_id)
-        if cached is not None:
-            return [cached]
-        profile = await self.backend.detailed(customer_id, deadline)
-        if profile is None:
-            return []  # unknown id: no result, never someone else
-        self.remember(customer_id, profile)
-        return [profile]
+        profile = await self.cache.get(customer_id, deadline)
+        return [] if profile is None else [profile]  # unknown id: no result, never someone else
 
     async def auto_link(self, query: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
         """Every customer sharing one of the profile's emails or phones."""
