@@ -270,6 +270,13 @@ def _contacts(oms: OmsCustomer, profile: Mapping[str, Any]) -> Iterator[Violatio
             f"the customer's email ({', '.join(sorted(wanted))})",
             shown(sorted(emails)),
         )
+    elif not wanted and emails - {""}:  # a customer with only a phone: any email is someone else's
+        yield Violation(
+            R.TRUTH_CONTACTS,
+            "results[0].emails",
+            "no email (the customer has none in the OMS, only a phone)",
+            shown(sorted(emails)),
+        )
     phones = [
         str(p.get("original", "")) for p in profile.get("phones") or [] if isinstance(p, dict)
     ]

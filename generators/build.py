@@ -34,6 +34,7 @@ from generators.tracking import CARRIERS, tracking_number, tracking_url
 __all__ = [
     "DEEP_INDEX",
     "MODES",
+    "PHONE_ONLY_INDEX",
     "TYPES",
     "Address",
     "Builder",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 DEEP_INDEX = 37  # the person whose orders span pages, in a dataset with ``deep`` orders
+PHONE_ONLY_INDEX = DEEP_INDEX + 2  # then, the person with a phone and no email (``deep`` too)
 Mode = Literal["realistic", "edge"]
 MODES: tuple[Mode, ...] = ("realistic", "edge")
 TYPES = ("ORDER", "FLIGHT", "STAY", "SUBSCRIPTION", "GENERIC")
@@ -183,8 +185,9 @@ class Builder:
         min_orders, max_orders: how many of each transaction type per person.
         shop: the fake Shopify shop handle, used in URLs.
         deep: with more than DEEP_INDEX people, the person at DEEP_INDEX has this many orders
-            (0: no such person), so their orders span pages on every platform, and the person
-            after them has none.
+            (0: no such person), so their orders span pages on every platform, the person
+            after them has none, and the one after that (PHONE_ONLY_INDEX) has a phone and no
+            email, as a Shopify customer who signed up by SMS.
     """
 
     reference: date
@@ -226,7 +229,9 @@ class Builder:
         last = rng.choice(pools.last_names)
         if edge:
             first, last = rng.choice(E.UNICODE_NAMES + E.LONG_NAMES), ""
-        email = self._email(rng, f"{first} {last}", pools.usernames)
+        email = self._email(rng, f"{first} {last}", pools.usernames)  # drawn for every person:
+        if self.deep and index == PHONE_ONLY_INDEX:  # no one else changes
+            email = ""
         phone = self._phone(rng, locale.region)
         address = self._address(rng, locale, f"{first} {last}".strip(), phone)
         created = self._now - timedelta(days=rng.randint(30, 2000), seconds=rng.randint(0, 86399))

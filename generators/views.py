@@ -89,7 +89,7 @@ def gladly_profile(person: Person, shop: str = "lookupkit-demo") -> dict[str, An
         "externalCustomerId": str(person.id),
         "name": person.name,
         "address": _one_line(person.address),
-        "emails": [{"original": person.email}],
+        "emails": [{"original": person.email}] if person.email else [],
         "phones": [{"original": person.phone, "type": "MOBILE"}],
         "customAttributes": {
             "ordersCount": str(len(person.orders)),

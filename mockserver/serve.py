@@ -338,5 +338,6 @@ def _customers_to_try(
         click.echo("Customers to try:")
         for c in store.known_customers(5):
             click.echo(
-                f"  {c['email']:<38} {c['phone']:<16} externalCustomerId {c['id']}  ({c['orders']} orders)"
+                f"  {c['email'] or '-':<38} {c['phone'] or '-':<16} externalCustomerId {c['id']}"
+                f"  ({c['orders']} orders)"
             )

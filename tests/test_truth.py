@@ -5,6 +5,7 @@ rules rest on (amounts, instants) takes every notation of the same fact."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import subprocess
 import urllib.error
@@ -17,13 +18,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from contracts.truth import OmsCustomer, amount_of, shows_change
+from contracts.truth import OmsCustomer, amount_of, check_answer, shows_change
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.grounded import pick_customers
 from mockserver.mutants import MUTANTS
 from tests.helpers import ADMIN, ADMIN_TOKEN, serving, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY
-from tests.truth_cases import ANSWER, SHIPPED
+from tests.truth_cases import ANSWER, CUSTOMER, SHIPPED
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +44,14 @@ pytestmark = pytest.mark.slow
 )
 def test_amounts_in_any_notation(text, amount):
     assert amount_of(text) == (Decimal(amount) if amount else None)
+
+
+def test_a_customer_with_only_a_phone_is_shown_with_no_email():
+    phone_only = dataclasses.replace(CUSTOMER, emails=())
+    answer = copy.deepcopy(ANSWER)
+    assert [v.rule.id for v in check_answer(phone_only, answer)] == ["truth.contacts"]
+    answer["emails"] = []
+    assert list(check_answer(phone_only, answer)) == []
 
 
 def test_a_shipped_order_shows_with_its_new_tracking_number():
@@ -223,8 +232,10 @@ def test_verify_oms_on_the_command_line(lookupkit, served, tmp_path):
     kinds = {"the most orders", "a name beyond ASCII", "a cancelled order", "a refunded order"}
     assert {p["why"].split(":")[0] for p in picked} <= kinds | {"no orders"}, picked
     assert len(picked) >= 3, picked
-    lacks = "customers of these kinds: the store has none (no orders; orders across more than a page (50))"
-    assert lacks in document["run"]["skipped"]  # 30 customers: no one without orders or paged
+    lacks = "customers of these kinds: the store has none (no orders; only a phone; orders across more than a page (50))"
+    assert (
+        lacks in document["run"]["skipped"]
+    )  # 30 customers: none without orders, paged or phone-only
     assert any(f"truth: {p['email']} (" in name for p in picked for name in truth)
     assert ADMIN_TOKEN not in result.stdout + result.stderr + report.read_text()
 

@@ -5,12 +5,17 @@ reads the first page of an oldest-first listing is caught under truth.orders-com
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from contracts.verify.engine import VerifyOptions, run
+from contracts.verify.report import as_json
 from mockserver.oms import Store
 from tests.helpers import ADMIN_TOKEN, REF, serving, set_mutant
 from tests.helpers import VERIFY_KEY as KEY
@@ -63,3 +68,65 @@ def test_verify_picks_the_customer_whose_orders_span_pages_and_catches_the_first
     caught = [o for o in report.observations if o.finding.rule == "truth.orders-complete"]
     assert caught, [o.finding.rule for o in report.observations]
     assert caught[0].scenario == f"truth: {email} (60 order(s) in the OMS)"
+
+
+def test_a_store_of_40_or_more_has_one_customer_with_only_a_phone():
+    for customers, phone_only in ((39, 0), (40, 1), (50, 1)):
+        store = Store()
+        store.seed(7, customers=customers, reference=REF)
+        rows = store.known_customers(customers)
+        store.close()
+        without = [r for r in rows if not r["email"]]
+        assert len(without) == phone_only, (customers, without)
+        assert all(r["phone"].startswith("+") for r in without)
+    smaller, larger = Store(), Store()  # no one else changes: the 39 are the same people
+    smaller.seed(7, customers=39, reference=REF)
+    larger.seed(7, customers=40, reference=REF)
+    assert smaller.known_customers(39) == [r for r in larger.known_customers(40) if r["email"]]
+    smaller.close()
+    larger.close()
+
+
+def _get(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_the_truth_api_finds_a_customer_by_phone(deep):
+    rows = _get(deep["oms"] + "/_mock/customers?limit=100")[1]["customers"]
+    (row,) = [r for r in rows if not r["email"]]
+    status, record = _get(deep["oms"] + "/_mock/truth?phone=" + quote(row["phone"]))
+    assert status == 200
+    assert record["customer"]["emails"] == []
+    assert record["customer"]["phones"] == [row["phone"]]
+    assert len(record["orders"]) == row["orders"] >= 1
+    for query, field in (("email=ana", "email"), ("phone=12", "phone"), ("", "email")):
+        status, body = _get(deep["oms"] + "/_mock/truth?" + query)
+        assert (status, body["field"]) == (400, field), body
+
+
+def test_verify_picks_the_customer_with_only_a_phone_and_looks_them_up_by_it(deep, tmp_path):
+    report = _verify(deep)
+    phones = [(c, why) for c, why in report.options.picked if "@" not in c]
+    assert len(phones) == 1, report.options.picked
+    phone, why = phones[0]
+    assert why.startswith("only a phone: "), why
+    scenario = next(s for s in report.scenarios if s.startswith(f"truth: {phone} ("))
+    assert report.scenarios[scenario] is True
+    assert f"truth: auto-link by phone {phone}" in report.scenarios
+    document = as_json(report)
+    assert {"phone": phone, "why": why} in document["run"]["customersFromOms"]
+    set_mutant(deep, "auto-link-ignores-phones")
+    try:
+        report = _verify(deep)
+    finally:
+        set_mutant(deep, None)
+    caught = {
+        o.finding.rule
+        for o in report.observations
+        if phone in o.scenario and o.finding.severity == "error"
+    }
+    assert caught, [(o.scenario, o.finding.rule) for o in report.observations]

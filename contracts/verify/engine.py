@@ -93,12 +93,12 @@ def _customers_from_the_oms(
     """With --oms and no --known: customers picked from the store the adapter reads."""
     if not options.oms or options.known:
         return options
-    picked = grounded.pick_customers(options.oms)
+    picked = grounded.pick_customers(options.oms, platform=options.platform or "shopify")
     progress(
         "customers from the OMS: "
-        + ("; ".join(f"{email} ({why})" for email, why in picked) or "none")
+        + ("; ".join(f"{contact} ({why})" for contact, why in picked) or "none")
     )
-    known = [("email", email) for email, _ in picked]
+    known = [(grounded.contact_field(contact), contact) for contact, _ in picked]
     return dataclasses.replace(options, known=known, picked=tuple(picked))
 
 

@@ -26,17 +26,27 @@ from contracts.truth import (
     shows_change,
     silent_failure,
 )
+from contracts.verify.options import contact_field
 from contracts.verify.transport import Received, Sent, Transport
 from contracts.verify.verifier import GLADLY_ID, Verifier, detailed_request
 
-__all__ = ["after_action", "contacts", "fresh", "pick_customers", "truth", "under_faults"]
+__all__ = [
+    "after_action",
+    "contact_field",
+    "contacts",
+    "fresh",
+    "pick_customers",
+    "truth",
+    "under_faults",
+]
 
 ADMIN_HEADER = "Lookupkit-Admin-Token"
-PICKED = 5
+PICKED = 6
 CANDIDATES = 40  # customers whose orders are read to find the kinds above
 PAGE = 50  # orders in a page of Shopify's and BigCommerce's listings, by default
 KINDS = (  # the customers pick_customers looks for, each a different one where the store has it
     "the most orders", "a name beyond ASCII", "a cancelled order", "a refunded order", "no orders",
+    "only a phone",
 )  # fmt: skip
 BURST = 2  # 429s in a burst an adapter has the budget to retry
 FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (  # what the OMS does while a lookup runs
@@ -58,27 +68,38 @@ def _get(transport: Transport, url: str) -> Received:
     return transport.send(Sent("GET", url, {"Accept": "application/json"}))
 
 
-def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
-    """Up to PICKED customers of the store as (email, why they were picked), as different as
-    the store allows: the most orders, a name beyond ASCII, a cancelled order, a refunded
-    order, no orders."""
+def _truth_url(oms: str, contact: str) -> str:
+    return f"{_base(oms)}/_mock/truth?{contact_field(contact)}={quote(contact)}"
+
+
+def pick_customers(
+    oms: str, timeout: float = 10.0, platform: str = "shopify"
+) -> list[tuple[str, str]]:
+    """Up to PICKED customers of the store as (email, or phone when they have no email; why
+    they were picked), as different as the store allows: the most orders, a name beyond ASCII,
+    a cancelled order, a refunded order, no orders, only a phone (not on Magento, whose
+    customers have no phone of their own to be found by)."""
     transport = Transport(timeout=timeout)
     try:
         received = _get(transport, f"{_base(oms)}/_mock/customers?limit=200")
         rows = received.json.get("customers") if isinstance(received.json, dict) else None
         if received.status != 200 or not isinstance(rows, list):
             return []
-        rows = [r for r in rows if isinstance(r, dict) and r.get("email")]
+        rows = [r for r in rows if isinstance(r, dict) and (r.get("email") or r.get("phone"))]
+        if platform == "magento":
+            rows = [r for r in rows if r.get("email")]
+        for row in rows:
+            row["contact"] = str(row.get("email") or row["phone"])
         orders = {}
         for row in rows[:CANDIDATES]:
-            url = f"{_base(oms)}/_mock/truth?email={quote(str(row['email']))}"
-            record = _get(transport, url).json
-            orders[row["email"]] = record.get("orders") or [] if isinstance(record, dict) else []
+            record = _get(transport, _truth_url(oms, row["contact"])).json
+            found = record.get("orders") or [] if isinstance(record, dict) else []
+            orders[row["contact"]] = found
     finally:
         transport.close()
 
     def has(key: str, *values: str) -> Any:
-        return lambda r: any(o.get(key) in values for o in orders.get(r["email"], []))
+        return lambda r: any(o.get(key) in values for o in orders.get(r["contact"], []))
 
     tests = (  # one per KINDS, in its order
         lambda r: True,  # the list comes most orders first
@@ -86,37 +107,41 @@ def pick_customers(oms: str, timeout: float = 10.0) -> list[tuple[str, str]]:
         has("state", "cancelled"),
         has("financialStatus", "refunded", "partially_refunded"),
         lambda r: not r.get("orders"),
+        lambda r: not r.get("email"),
     )
     chosen: dict[str, str] = {}
     for why, kind in zip(KINDS, tests, strict=True):
         pool = rows if why != "no orders" else list(reversed(rows))
-        found = next((r for r in pool if r["email"] not in chosen and kind(r)), None)
+        found = next((r for r in pool if r["contact"] not in chosen and kind(r)), None)
         if found:
-            count = len(orders.get(found["email"], []))
+            count = int(found.get("orders") or 0)
             paged = ", more than a page" if count > PAGE else ""
-            chosen[str(found["email"])] = f"{why}{paged}: {count} order(s)"
+            chosen[found["contact"]] = f"{why}{paged}: {count} order(s)"
     return list(chosen.items())[:PICKED]
 
 
-def _record(v: Verifier, email: str) -> OmsCustomer | None:
-    received = _get(v.transport, f"{_base(v.options.oms or '')}/_mock/truth?email={quote(email)}")
+def _record(v: Verifier, contact: str) -> OmsCustomer | None:
+    received = _get(v.transport, _truth_url(v.options.oms or "", contact))
     if received.status != 200 or not isinstance(received.json, dict):
-        v.skip(f"truth checks for {email}: the OMS has no record of them (HTTP {received.status})")
+        v.skip(
+            f"truth checks for {contact}: the OMS has no record of them (HTTP {received.status})"
+        )
         return None
     try:
         return OmsCustomer.from_json(received.json)
     except (KeyError, TypeError, ValueError):
-        v.skip(f"truth checks for {email}: the OMS record could not be read")
+        v.skip(f"truth checks for {contact}: the OMS record could not be read")
         return None
 
 
-def _linked_id(v: Verifier, email: str) -> str:
+def _linked_id(v: Verifier, contact: str) -> str:
+    field = contact_field(contact)
     request = {
         "lookupLevel": "BASIC",
-        "query": {"emails": [email], "id": GLADLY_ID, "name": "Truth Check"},
+        "query": {field + "s": [contact], "id": GLADLY_ID, "name": "Truth Check"},
         "uniqueMatchRequired": False,
     }
-    exchange, _ = v.lookup(f"truth: auto-link by email {email}", request)
+    exchange, _ = v.lookup(f"truth: auto-link by {field} {contact}", request)
     results = (
         exchange.response.get("results")
         if exchange and isinstance(exchange.response, dict)
@@ -138,18 +163,19 @@ def _say_what_the_store_lacks(v: Verifier) -> None:
 
 
 def truth(v: Verifier) -> None:
-    """Each known customer with an email: the detailed answer against the OMS record."""
+    """Each known customer with an email (or only a phone): the detailed answer against the
+    OMS record."""
     _say_what_the_store_lacks(v)
-    for field, email in v.options.known:
-        if field != "email" or v.out_of_time():
+    for field, contact in v.options.known:
+        if field not in ("email", "phone") or v.out_of_time():
             continue
-        record = _record(v, email)
+        record = _record(v, contact)
         if record is None:
             continue
-        scenario = f"truth: {email} ({len(record.orders)} order(s) in the OMS)"
-        customer_id = _linked_id(v, email)
+        scenario = f"truth: {contact} ({len(record.orders)} order(s) in the OMS)"
+        customer_id = _linked_id(v, contact)
         if not customer_id:  # lookup.finds-known-customer judges that in the scenarios
-            v.skip(f"truth checks for {email}: auto-link by email found no single customer")
+            v.skip(f"truth checks for {contact}: auto-link by {field} found no single customer")
             continue
         sent, received = v.send("POST", v.options.url, detailed_request(customer_id))
         if received.status != 200 or not isinstance(received.json, dict):

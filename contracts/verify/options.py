@@ -15,6 +15,7 @@ __all__ = [
     "Report",
     "Unreachable",
     "VerifyOptions",
+    "contact_field",
 ]
 
 QUERY_FORMS = ("auto", "documented", "path-with-query")
@@ -27,6 +28,12 @@ class Unreachable(Exception):
     def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)
         self.report = report
+
+
+def contact_field(contact: str) -> str:
+    """A customer picked from the OMS is named by their email, or by their phone when they have
+    only a phone (as the OMS's truth API tells them apart)."""
+    return "email" if "@" in contact else "phone"
 
 
 class OutOfTime(BaseException):
@@ -58,7 +65,9 @@ class VerifyOptions:
     oms_admin_token: str | None = None  # lets the run inject OMS faults and change orders
     max_staleness: float = 60.0  # seconds a change in the OMS may take to show
     oms_faults: bool = True  # with the admin token: inject OMS faults while looking up
-    picked: tuple[tuple[str, str], ...] = ()  # (email, why) of customers picked from the OMS
+    picked: tuple[
+        tuple[str, str], ...
+    ] = ()  # (email or phone, why) of customers picked from the OMS
     fuzz_database: bool = (
         False  # True (the pytest plugin): error findings raise, shrink and are replayed
     )

@@ -20,7 +20,7 @@ from contracts.redact import Redactor, redactor
 from contracts.rules import CATALOGUE, PROFILES, RULES
 from contracts.verify.causes import Cause, root_causes
 from contracts.verify.html_report import as_html
-from contracts.verify.options import Observation, Report
+from contracts.verify.options import Observation, Report, contact_field
 from contracts.verify.transport import Received
 from contracts.verify.verdict import reproduce, shown_body, verdict
 
@@ -96,7 +96,8 @@ def as_json(report: Report) -> dict[str, Any]:
             "incomplete": report.incomplete,
             "queryForm": report.query_form,
             "customersFromOms": [
-                {"email": redact.text(email), "why": why} for email, why in report.options.picked
+                {contact_field(contact): redact.text(contact), "why": why}
+                for contact, why in report.options.picked
             ],
             "scenarios": [
                 {"name": redact.text(n), "passed": ok} for n, ok in report.scenarios.items()

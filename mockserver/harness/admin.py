@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from contracts.formats import phone_digits
 from mockserver.harness.errors import ApiError, error_response
 from mockserver.harness.faults import fault_spec
 from mockserver.harness.journal import ADMIN, recorder
@@ -134,14 +135,30 @@ async def customers(request: web.Request) -> web.Response:
     return web.json_response({"customers": request.app[HARNESS].known_customers(limit=limit)})
 
 
+def _contact(given: dict[str, Any]) -> tuple[str, str]:
+    """The customer's ``email``, or their ``phone`` (a customer may have only a phone), as
+    (field, value); ApiError 400 naming the field when neither is a usable string."""
+    for field in ("email", "phone"):
+        value = given.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip() or len(value) > 320:
+            raise ApiError(400, f"{field} must be the customer's {field}", field)
+        if field == "email" and "@" not in value:
+            raise ApiError(400, "email must be an email address, e.g. ana@example.com", field)
+        if field == "phone" and ("@" in value or len(phone_digits(value)) < 4):
+            raise ApiError(400, "phone must have at least 4 digits, e.g. +14155550123", field)
+        return field, value.strip()
+    raise ApiError(400, "give the customer's email or phone, e.g. ?email=ana@example.com", "email")
+
+
 async def truth(request: web.Request) -> web.Response:
-    """The OMS record of one customer, ``?email=``: what ``verify --oms`` checks answers against."""
-    email = request.query.get("email", "")
-    if not email or len(email) > 320:
-        raise ApiError(400, "give the customer's email, e.g. ?email=ana@example.com", "email")
-    record = request.app[HARNESS].truth(email)
+    """The OMS record of one customer, ``?email=`` or ``?phone=``: what ``verify --oms``
+    checks answers against."""
+    field, contact = _contact(dict(request.query))
+    record = request.app[HARNESS].truth(contact)
     if record is None:
-        raise ApiError(404, "no customer has this email", "email")
+        raise ApiError(404, f"no customer has this {field}", field)
     return web.json_response(record)
 
 
@@ -154,14 +171,13 @@ async def change_for_truth(request: web.Request) -> web.Response:
     one with a tracking number, or place a new order), for ``verify --oms`` to see in the
     adapter's next answer; answers the changed order's record."""
     body = await _json(request)
-    email, kind = body.get("email"), body.get("change", "cancel")
-    if not isinstance(email, str) or not email or len(email) > 320:
-        raise ApiError(400, "email must be the customer's email", "email")
+    field, contact = _contact(body)
+    kind = body.get("change", "cancel")
     if kind not in TRUTH_CHANGES:
         raise ApiError(400, f"change must be one of {', '.join(TRUTH_CHANGES)}", "change")
-    if request.app[HARNESS].truth(email) is None:
-        raise ApiError(404, "no customer has this email", "email")
-    changed = request.app[HARNESS].change_for_truth(email, kind)
+    if request.app[HARNESS].truth(contact) is None:
+        raise ApiError(404, f"no customer has this {field}", field)
+    changed = request.app[HARNESS].change_for_truth(contact, kind)
     if changed is None:
         detail = {
             "cancel": "this customer has no order that can still be cancelled",

@@ -130,11 +130,12 @@ class HarnessState:
     def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
         return []
 
-    def truth(self, email: str) -> dict[str, Any] | None:
-        """The OMS record of the customer with ``email`` (the OMS store overrides this)."""
+    def truth(self, contact: str) -> dict[str, Any] | None:
+        """The OMS record of the customer with this email or phone (the OMS store overrides
+        this)."""
         return None
 
-    def change_for_truth(self, email: str, kind: str) -> dict[str, Any] | None:
+    def change_for_truth(self, contact: str, kind: str) -> dict[str, Any] | None:
         """Change the customer's orders as the OMS would: ``cancel`` the newest cancellable one,
         ``fulfil`` the newest unshipped one, or place a ``new-order`` (the OMS store overrides
         this); the changed order's record, or None when nothing could change."""

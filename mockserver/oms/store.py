@@ -151,7 +151,7 @@ class Store(HarnessState):
 
         With 38 customers or more, the 38th has DEEP_ORDERS orders: more than one page of
         the platforms' order listings, for adapters that do not follow pagination; with 39 or
-        more, the 39th has never ordered."""
+        more, the 39th has never ordered; with 40 or more, the 40th has a phone and no email."""
         options = DatasetOptions(
             customers=customers,
             seed=seed,
@@ -327,11 +327,11 @@ class Store(HarnessState):
             )
         return out
 
-    def truth(self, email: str) -> dict[str, Any] | None:  # for verify --oms (oms/truth.py)
-        return truth_of(self, email, OrderQuery)
+    def truth(self, contact: str) -> dict[str, Any] | None:  # for verify --oms (oms/truth.py)
+        return truth_of(self, contact, OrderQuery)
 
-    def change_for_truth(self, email: str, kind: str) -> dict[str, Any] | None:
-        return change_for(self, email, kind, OrderQuery)
+    def change_for_truth(self, contact: str, kind: str) -> dict[str, Any] | None:
+        return change_for(self, contact, kind, OrderQuery)
 
     # -- orders ---------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from generators.tracking import tracking_number, tracking_url
 from mockserver.oms.platforms import cancel, cancellable, lifecycle, now_like
 
-__all__ = ["CHANGES", "MAX_ORDERS", "change_for", "truth_of", "truth_record"]
+__all__ = ["CHANGES", "MAX_ORDERS", "change_for", "contact_field", "truth_of", "truth_record"]
 
 MAX_ORDERS = 1000
 
@@ -101,11 +101,18 @@ def truth_record(customer: dict[str, Any], orders: list[dict[str, Any]]) -> dict
     }
 
 
+def contact_field(contact: str) -> str:
+    """``email`` when ``contact`` is an email, else ``phone``: a customer is found by either
+    (a Shopify customer who signed up by SMS has only a phone)."""
+    return "email" if "@" in contact else "phone"
+
+
 def _customer_and_orders(
-    store: _Store, email: str, query: Callable[..., Any]
+    store: _Store, contact: str, query: Callable[..., Any]
 ) -> tuple[dict[str, Any], list[tuple[int, int, str]]] | None:
-    """The customer with ``email`` and their order rows, newest first (at most MAX_ORDERS)."""
-    found = store.search_customers([("email", email)], 1)
+    """The customer with this email or phone and their order rows, newest first (at most
+    MAX_ORDERS)."""
+    found = store.search_customers([(contact_field(contact), contact)], 1)
     if not found:
         return None
     customer = json.loads(found[0])
@@ -113,10 +120,11 @@ def _customer_and_orders(
     return customer, rows
 
 
-def truth_of(store: _Store, email: str, query: Callable[..., Any]) -> dict[str, Any] | None:
-    """The customer with ``email`` and all their orders (at most MAX_ORDERS, newest first),
-    platform-neutral; None when no customer has it. ``query`` builds the store's OrderQuery."""
-    found = _customer_and_orders(store, email, query)
+def truth_of(store: _Store, contact: str, query: Callable[..., Any]) -> dict[str, Any] | None:
+    """The customer with this email or phone and all their orders (at most MAX_ORDERS, newest
+    first), platform-neutral; None when no customer has it. ``query`` builds the store's
+    OrderQuery."""
+    found = _customer_and_orders(store, contact, query)
     if found is None:
         return None
     customer, rows = found
@@ -226,11 +234,12 @@ CHANGES: dict[str, Change] = {
 
 
 def change_for(
-    store: _Store, email: str, kind: str, query: Callable[..., Any]
+    store: _Store, contact: str, kind: str, query: Callable[..., Any]
 ) -> dict[str, Any] | None:
-    """Change the store for the customer with ``email`` (a ``CHANGES`` kind) as the platform
-    would; the changed order's record afterwards, or None when nothing of theirs can change."""
-    found = _customer_and_orders(store, email, query)
+    """Change the store for the customer with this email or phone (a ``CHANGES`` kind) as the
+    platform would; the changed order's record afterwards, or None when nothing of theirs can
+    change."""
+    found = _customer_and_orders(store, contact, query)
     if found is None:
         return None
     customer, rows = found
