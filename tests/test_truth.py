@@ -21,6 +21,7 @@ import pytest
 from contracts.truth import OmsCustomer, amount_of, check_answer, shows_change
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.grounded import pick_customers
+from contracts.verify.options import contact_field
 from mockserver.mutants import MUTANTS
 from tests.helpers import ADMIN, ADMIN_TOKEN, serving, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY
@@ -311,17 +312,34 @@ def test_a_change_the_oms_cannot_make_is_a_clear_error(served, email, kind, stat
     assert body["error"], body
 
 
+# local-time-as-utc rewrites a time's offset as Z; BigCommerce and Magento give times in UTC,
+# which the adapter passes on as they are, so on them it changes nothing to catch.
+PLATFORM_MUTANTS = ("first-page-only", "partial-is-complete", "shop-currency")
+
+
 @pytest.mark.parametrize("platform", ["bigcommerce", "magento"])
 def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupkit, platform):
     """The reference adapter reading the fake's BigCommerce or Magento API: the scenarios and
-    the three changes pass, with the platform's own order numbers (OMS faults take the same
-    client path as on Shopify, tested there)."""
+    the three changes pass, with the platform's own order numbers, and the truth mutants are
+    caught under their rules there too (OMS faults take the same client path as on Shopify,
+    tested there)."""
     args = [
         "all", "--port", "0", "--db", ":memory:", "--signing-key", KEY, "--no-rate-limit",
-        "--customers", "30", "--reference-date", "2026-11-28", "--cache-ttl", "0",
+        "--customers", "40", "--reference-date", "2026-11-28", "--cache-ttl", "0",
         "--admin-token", ADMIN_TOKEN, "--platform", platform,
     ]  # fmt: skip
     with serving(lookupkit, *args) as (_, urls, lines):
+        for mutant in PLATFORM_MUTANTS:  # the store's customers, picked; nothing submitted
+            set_mutant({"admin": urls["oms"]}, mutant)
+            try:
+                picked = VerifyOptions(
+                    urls["adapter"] + "/", signing_key=KEY, max_examples=0, seed=1,
+                    oms=urls["oms"], platform=platform, no_submit=True,
+                )  # fmt: skip
+                found = {o.finding.rule for o in run(picked, phases=("scenarios",)).observations}
+            finally:
+                set_mutant({"admin": urls["oms"]}, None)
+            assert MUTANTS[mutant].rule in found, (platform, mutant, found)
         assert any(platform in line.lower() for line in lines if line.startswith("Adapter")), lines
         someone = get(urls["oms"] + "/_mock/customers?limit=1")["customers"][0]
         searched = [("name", someone["name"])]  # Magento customers have no phone to search
@@ -330,7 +348,11 @@ def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupk
         options = VerifyOptions(
             urls["adapter"] + "/",
             signing_key=KEY,
-            known=[("email", email) for email, _ in pick_customers(urls["oms"])] + searched,
+            known=[
+                (contact_field(contact), contact)
+                for contact, _ in pick_customers(urls["oms"], platform=platform)
+            ]
+            + searched,
             search_attributes=("email", *(field for field, _ in searched)),
             max_examples=0,
             seed=1,
