@@ -272,5 +272,10 @@ def test_a_database_from_before_the_phone_index_is_migrated(tmp_path):
             '{"id": 1, "phone": "+14155550123"}'
         ]
         assert "customers_phone_rev" in store.customers_plan([("phone", "4155550123")])
+        # the trigram index is built from the rows already there
+        assert store.search_customers([("any", "example")], 10) == [
+            '{"id": 1, "phone": "+14155550123"}'
+        ]
+        assert "customers_fts" in store.customers_plan([("any", "example")])
     finally:
         store.close()

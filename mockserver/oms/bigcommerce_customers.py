@@ -29,7 +29,7 @@ CUSTOMERS = Source(
         "id": Column("id", numeric=True),
         "email": Column("email_lc"),
         "phone": Column("phone_digits"),
-        "name": Column("(first_lc || ' ' || last_lc)"),
+        "name": Column("(first_lc || ' ' || last_lc)", fts="name"),
     },
 )
 FILTERS = {  # query key -> (column, operator)

@@ -86,10 +86,7 @@ def _order_columns(o: str) -> dict[str, Column]:
         ),
         "order_currency_code": _text(f"json_extract({doc}, '$.currency')"),
         "base_currency_code": _text(f"json_extract({doc}, '$.currency')"),
-        "customer_email": Column(
-            f"COALESCE({o}.email_lc, lower_text(json_extract({doc}, '$.email')))",
-            f"json_extract({doc}, '$.email')",
-        ),
+        "customer_email": Column(f"{o}.email_lc", f"json_extract({doc}, '$.email')"),
         "customer_id": _number(f"{o}.customer_id"),
         "customer_is_guest": _constant(0),
         "customer_firstname": _text(f"json_extract({doc}, '$.customer.first_name')"),
@@ -120,12 +117,10 @@ CUSTOMERS = Source(
         "id": _number("id"),
         "entity_id": _number("id"),  # the entity's column name, shown as "id" (ALIASES)
         "group_id": _constant(1),
-        "email": Column(
-            "COALESCE(email_lc, lower_text(json_extract(doc, '$.email')))",
-            "json_extract(doc, '$.email')",
-        ),
-        "firstname": _text("json_extract(doc, '$.first_name')"),
-        "lastname": _text("json_extract(doc, '$.last_name')"),
+        # The store's lower-cased columns (Python's lower-casing, as lower_text): indexed
+        "email": Column("email_lc", "json_extract(doc, '$.email')"),
+        "firstname": Column("first_lc", "json_extract(doc, '$.first_name')", fts="first"),
+        "lastname": Column("last_lc", "json_extract(doc, '$.last_name')", fts="last"),
         "created_at": _time("created_ts, 'unixepoch'"),
         "updated_at": _time("json_extract(doc, '$.updated_at')"),
         "store_id": _constant(1),

@@ -19,10 +19,12 @@ __all__ = [
     "Filter",
     "OrderQuery",
     "Source",
+    "fts_like",
     "lifecycle_rank",
     "source_order",
     "source_where",
     "to_timestamp",
+    "trigram_safe",
 ]
 
 # The same facts as ``platforms.lifecycle``, as SQL over the orders table.
@@ -155,6 +157,7 @@ class Column:
     filter: str
     sort: str = ""
     numeric: bool = False
+    fts: str = ""  # the customers_fts column holding the same text: LIKE answered by its index
 
     @property
     def sort_key(self) -> str:
@@ -209,6 +212,22 @@ def _operand(value: str, numeric: bool) -> str | float:
     return float(text) if numeric and _NUMBER.match(text) else value.lower()
 
 
+def fts_like(column: str, row_id: str) -> str:
+    """``LIKE ?`` on a customers_fts column, as a condition on a customer's id: its trigram
+    index answers the pattern without scanning the customers (an ESCAPE clause would make FTS5
+    scan, so only patterns whose % and _ are wildcards use it; see ``trigram_safe``)."""
+    return f"{row_id} IN (SELECT rowid FROM customers_fts WHERE {column} LIKE ?)"
+
+
+def trigram_safe(pattern: str) -> bool:
+    """Whether the trigram index answers this LIKE pattern exactly as LIKE does: when every
+    run of characters between its wildcards has three or more (SQLite 3.40's FTS5 finds no row
+    for a shorter run of CJK characters, such as '%吉田%'). Other patterns are answered by the
+    column itself, which scans."""
+    runs = [run for run in re.split(r"[%_]+", pattern) if run]
+    return bool(runs) and all(len(run) >= 3 for run in runs)
+
+
 def _clause(column: Column, f: Filter) -> tuple[str, list[Any]]:
     expr = column.filter
     if f.op in ("like", "nlike"):
@@ -224,7 +243,12 @@ def _clause(column: Column, f: Filter) -> tuple[str, list[Any]]:
         "neq": (f"({expr} IS NULL OR {expr} != ?)", values[:1]),
         "in": (f"{expr} IN ({marks})", values),
         "nin": (f"({expr} IS NULL OR {expr} NOT IN ({marks}))", values),
-        "like": (f"{expr} LIKE ?", values[:1]),
+        "like": (
+            fts_like(column.fts, "id")
+            if column.fts and values and trigram_safe(str(values[0]))
+            else f"{expr} LIKE ?",
+            values[:1],
+        ),
         "nlike": (f"({expr} IS NULL OR {expr} NOT LIKE ?)", values[:1]),
         "null": (f"{expr} IS NULL", []),
         "notnull": (f"{expr} IS NOT NULL", []),

@@ -22,6 +22,7 @@ from aiohttp import web
 from contracts.formats import phone_digits
 from generators.dataset import DatasetOptions, records
 from mockserver.harness.state import HarnessState
+from mockserver.oms.customer_search import customer_search
 from mockserver.oms.queries import (
     ORDER_SORTS,
     Filter,
@@ -32,6 +33,7 @@ from mockserver.oms.queries import (
     source_where,
     to_timestamp,
 )
+from mockserver.oms.schema import migrate
 from mockserver.oms.truth import change_for, truth_of
 
 __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
@@ -39,50 +41,6 @@ __all__ = ["STORE", "OrderQuery", "Store", "etag_of", "to_timestamp"]
 DEFAULT_SETTINGS: dict[str, Any] = {"rateLimit": True, "mutant": None}
 
 DEEP_ORDERS = 60  # orders of the seeded customer whose orders span pages (50 a page, at most)
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS customers (
-    id INTEGER PRIMARY KEY,
-    email_lc TEXT,
-    phone_digits TEXT,
-    first_lc TEXT,
-    last_lc TEXT,
-    created_ts INTEGER NOT NULL,
-    doc TEXT NOT NULL,
-    phone_rev TEXT
-);
-CREATE INDEX IF NOT EXISTS customers_email ON customers (email_lc);
-CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone_digits);
-CREATE INDEX IF NOT EXISTS customers_first ON customers (first_lc);
-CREATE INDEX IF NOT EXISTS customers_last ON customers (last_lc);
-CREATE TABLE IF NOT EXISTS orders (
-    id INTEGER PRIMARY KEY,
-    customer_id INTEGER,
-    email_lc TEXT,
-    name TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    created_ts INTEGER NOT NULL,
-    updated_ts INTEGER NOT NULL,
-    cancelled INTEGER NOT NULL,
-    closed INTEGER NOT NULL,
-    financial_status TEXT,
-    fulfillment_status TEXT,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id, created_ts);
-CREATE INDEX IF NOT EXISTS orders_created ON orders (created_ts, id);
-CREATE INDEX IF NOT EXISTS orders_name ON orders (name);
-CREATE INDEX IF NOT EXISTS orders_email ON orders (email_lc, created_ts);
-CREATE TABLE IF NOT EXISTS products (id INTEGER PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-
-ID_TERMS = {  # numeric customer bounds (Shopify's since_id, created_at_min/max, page cursors)
-    "id_gt": "id > ?",
-    "id_lt": "id < ?",
-    "created_min": "created_ts >= ?",
-    "created_max": "created_ts <= ?",
-}
 
 
 class Store(HarnessState):
@@ -107,21 +65,7 @@ class Store(HarnessState):
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._migrate()
-
-    def _migrate(self) -> None:
-        """Bring a database written by an older kit up to this schema (columns are only added)."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(customers)")}
-        with self.transaction() as db:
-            if "phone_rev" not in columns:  # phone suffixes, reversed: an index range answers them
-                db.execute("ALTER TABLE customers ADD COLUMN phone_rev TEXT")
-                rows = db.execute("SELECT id, phone_digits FROM customers").fetchall()
-                db.executemany(
-                    "UPDATE customers SET phone_rev = ? WHERE id = ?",
-                    [(digits[::-1] if digits else None, cid) for cid, digits in rows],
-                )
-            db.execute("CREATE INDEX IF NOT EXISTS customers_phone_rev ON customers (phone_rev)")
+        migrate(self._db, self.transaction)
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -140,10 +84,27 @@ class Store(HarnessState):
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def traced(self) -> Iterator[list[str]]:
+        """Every SQL statement the store runs meanwhile, with its values in place (to check
+        which index answers each one: ``plan``)."""
+        statements: list[str] = []
+        with self._lock:
+            self._db.set_trace_callback(statements.append)
+        try:
+            yield statements
+        finally:
+            with self._lock:
+                self._db.set_trace_callback(None)
+
+    def plan(self, sql: str) -> list[str]:
+        """SQLite's query plan for one statement (as ``traced`` gives them), a step a line."""
+        return [str(row[-1]) for row in self._db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+
     def clear_data(self) -> None:
         """Forget all customers, orders and products (``reset()`` also clears the harness)."""
         with self.transaction() as db:
-            for table in ("customers", "orders", "products", "meta"):
+            for table in ("customers", "customers_fts", "orders", "products", "meta"):
                 db.execute(f"DELETE FROM {table}")
 
     def seed(self, seed: int, *, customers: int = 20, reference: date | None = None) -> int:
@@ -159,7 +120,7 @@ class Store(HarnessState):
             deep=DEEP_ORDERS,
         )
         with self.transaction() as db:
-            for table in ("customers", "orders", "products"):
+            for table in ("customers", "customers_fts", "orders", "products"):
                 db.execute(f"DELETE FROM {table}")
             count = self._load(db, (r["oms"] for r in records(options, "oms")))
             db.execute(
@@ -196,15 +157,22 @@ class Store(HarnessState):
 
     def _put_customer(self, db: sqlite3.Connection, c: dict[str, Any]) -> None:
         digits = phone_digits(c.get("phone") or "") or None
+        first, last = (c.get("first_name") or "").lower(), (c.get("last_name") or "").lower()
+        email = (c.get("email") or "").lower() or None
+        db.execute("DELETE FROM customers_fts WHERE rowid = ?", (c["id"],))
+        db.execute(
+            "INSERT INTO customers_fts (rowid, first, last, name, email) VALUES (?, ?, ?, ?, ?)",
+            (c["id"], first, last, f"{first} {last}", email),
+        )
         db.execute(
             "INSERT OR REPLACE INTO customers (id, email_lc, phone_digits, first_lc, last_lc,"
             " created_ts, doc, phone_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 c["id"],
-                (c.get("email") or "").lower() or None,
+                email,
                 digits,
-                (c.get("first_name") or "").lower(),
-                (c.get("last_name") or "").lower(),
+                first,
+                last,
                 to_timestamp(c["created_at"]),
                 json.dumps(c, ensure_ascii=False),
                 digits[::-1] if digits else None,
@@ -258,7 +226,7 @@ class Store(HarnessState):
         all its digits, or on the last 10 (or fewer, from 4) of the value's: an index range over
         the reversed digits, never a scan.
         """
-        found = self._customer_search(terms, limit)
+        found = customer_search(terms, limit)
         if found is None:
             return []
         sql, params = found
@@ -268,43 +236,9 @@ class Store(HarnessState):
 
     def customers_plan(self, terms: Sequence[tuple[str, str]]) -> str:
         """SQLite's plan for ``search_customers(terms)`` (to show which index answers it)."""
-        sql, params = self._customer_search(terms, 10) or ("SELECT 1", [])
+        sql, params = customer_search(terms, 10) or ("SELECT 1", [])
         rows = self._db.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return "; ".join(str(row[-1]) for row in rows)
-
-    def _customer_search(
-        self, terms: Sequence[tuple[str, str]], limit: int
-    ) -> tuple[str, list[Any]] | None:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, value in terms:
-            text = value.strip().lower()
-            if name in ID_TERMS:
-                clauses.append(ID_TERMS[name])
-                params.append(int(value))
-                continue
-            if name == "phone":
-                digits = phone_digits(text)
-                if len(digits) < 4:
-                    return None
-                suffix = digits[-10:][::-1]  # ':' sorts right after '9': the range is the prefix
-                clauses.append("(phone_digits = ? OR (phone_rev >= ? AND phone_rev < ?))")
-                params += [digits, suffix, suffix + ":"]
-                continue
-            columns = {
-                "email": ["email_lc"],
-                "first_name": ["first_lc"],
-                "last_name": ["last_lc"],
-                "any": ["email_lc", "first_lc", "last_lc"],
-            }[name]
-            pattern = _like(text).replace("*", "%")
-            if name == "any":
-                pattern = f"%{pattern}%"
-            op = "LIKE ? ESCAPE '\\'" if "%" in pattern else "= ?"
-            clauses.append("(" + " OR ".join(f"{c} {op}" for c in columns) + ")")
-            params += [pattern if "%" in pattern else text] * len(columns)
-        sql = f"SELECT doc FROM customers WHERE {' AND '.join(clauses) or '1'} ORDER BY id LIMIT ?"
-        return sql, [*params, limit]
 
     def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
         """A few customers to try, with the orders they have."""
@@ -487,11 +421,6 @@ def etag_of(doc: str) -> str:
 def _lower_text(value: Any) -> Any:
     """SQL ``lower_text(x)``: Python's lower-casing (SQLite's ``lower`` folds ASCII only)."""
     return value.lower() if isinstance(value, str) else value
-
-
-def _like(text: str) -> str:
-    """Escape LIKE's own wildcards so a searched value means itself."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 STORE = web.AppKey("store", Store)
