@@ -119,6 +119,7 @@ async def test_admin_reset_seed_journal_and_customers(servers, http):
         ("/_mock/faults", {"kind": "latency", "delayMs": -1}, "delayMs"),
         ("/_mock/faults", {"kind": "status", "probability": 2}, "probability"),
         ("/_mock/faults", {"kind": "status", "times": 0}, "times"),
+        ("/_mock/faults", {"kind": "status", "status": 429, "retryAfter": 1.5}, "retryAfter"),
         ("/_mock/settings", {"mutant": "godzilla"}, "mutant"),
         ("/_mock/settings", {"rateLimit": "yes"}, "rateLimit"),
     ],

@@ -18,7 +18,11 @@ _NUMBERS = {  # JSON name: (attribute, integer only, low, high, default)
     "delayMs": ("delay_ms", True, 0, 60_000, 0),
     "times": ("times", True, 1, 1_000_000, None),
     "probability": ("probability", False, 0.0, 1.0, None),
+    "retryAfter": ("retry_after", True, 0, 3600, 1),
 }
+# An injected 429 carries each platform's retry hint, as a real one does, so a client's own
+# retry (the SDKs') can be tested: Shopify's and Magento's Retry-After, BigCommerce's headers.
+RETRY_HINTS = ("Retry-After", "X-Retry-After")
 
 
 def fault_spec(body: dict[str, Any], role: str) -> tuple[dict[str, Any], str, str]:
@@ -69,9 +73,14 @@ async def apply_fault(
             await asyncio.sleep(fault.delay_ms / 1000)
             return None
         if fault.kind == "status":
-            return web.json_response(
+            refusal = web.json_response(
                 {"errors": f"injected fault: HTTP {fault.status}"}, status=fault.status
             )
+            if fault.status == 429:
+                wait = str(fault.retry_after)
+                refusal.headers.update(dict.fromkeys(RETRY_HINTS, wait))
+                refusal.headers["X-Rate-Limit-Time-Reset-Ms"] = str(fault.retry_after * 1000)
+            return refusal
         if fault.kind == "malformed":
             return web.Response(
                 text='{"injected": "malformed", "items": [1, 2', content_type="application/json"

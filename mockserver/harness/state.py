@@ -58,6 +58,7 @@ class Fault:
     delay_ms: int = 0
     times: int | None = None
     probability: float | None = None
+    retry_after: int = 1  # seconds an injected 429 asks the client to wait
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class Fault:
             "delayMs": self.delay_ms,
             "times": self.times,
             "probability": self.probability,
+            "retryAfter": self.retry_after,
         }
 
 
