@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from mockserver.oms.magento_oauth import base_string, signature
-from tests.helpers import TOKEN, run_node
+from mockserver.oms.store import OrderQuery
+from tests.helpers import ADMIN_TOKEN, TOKEN, run_node
 
 SDK = Path(__file__).parent / "sdk"
 
@@ -67,3 +68,35 @@ async def test_a_replayed_nonce_or_an_old_timestamp_is_refused(servers, http):
     async with http.get(url, params=query, headers={"Authorization": old}) as response:
         assert response.status == 401
         assert "ten minutes" in (await response.json())["message"]
+
+
+async def test_magento_api_rest_pages_orders_reads_tracking_and_gets_the_429(servers, http):
+    """Orders by the customer's email, two a page to the last (Magento's total_count), each
+    order's shipments with tracking; magento-api-rest does not retry a 429: it rejects with the
+    status and Magento's Retry-After, and the call after waiting that long works."""
+    store = servers.store
+
+    def shipped(customer_id: int) -> dict[str, list[str]]:  # increment id -> tracking numbers
+        orders = store.orders_page(OrderQuery(customer_id=customer_id, status="any"), limit=99)
+        return {
+            f"{o['order_number']:09d}": numbers
+            for o in orders
+            if (numbers := [n for f in o["fulfillments"] if f["status"] == "success"
+                            for n in f["tracking_numbers"]])
+        }  # fmt: skip
+
+    customer = next(c for c in store.known_customers(30) if c["orders"] >= 3 and shipped(c["id"]))
+    fault = {"kind": "status", "status": 429, "times": 1, "retryAfter": 1,
+             "route": "/rest/V1/orders", "method": "GET"}  # fmt: skip
+    async with http.post(
+        servers.oms + "/_mock/faults", json=fault, headers={"Lookupkit-Admin-Token": ADMIN_TOKEN}
+    ) as response:
+        assert response.status == 201, await response.text()
+    got = await run_node(
+        "magento_sdk.mjs", servers.oms, TOKEN, customer["email"], package="magento-api-rest"
+    )
+    assert got["limited"] == {"status": 429, "retryAfter": "1"}
+    orders = [o for page in got["pages"] for o in page]
+    assert got["total"] == customer["orders"] == len(set(orders))
+    assert [len(page) for page in got["pages"]][:-1] == [2] * (len(got["pages"]) - 1)
+    assert got["tracking"] == shipped(customer["id"])
