@@ -1,6 +1,7 @@
 """Shopify's own GraphQL Admin client (npm ``@shopify/admin-api-client``, installed by
-``make test`` into ``tests/sdk``) against the fake: it reads a customer's orders, gets a bad
-query's errors in its own shape, writes a note the store keeps, and retries a 429 itself."""
+``make test`` into ``tests/sdk``) against the fake: it finds a customer by email, pages their
+orders two at a time to the last page with their tracking, gets a bad query's errors in its own
+shape, is refused a bad token, writes a note the store keeps, and retries a 429 itself."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ async def test_shopifys_graphql_client_reads_and_writes_the_fake(servers, http):
     ]
     assert [o["name"] for o in node["orders"]["nodes"]] == [o["name"] for o in rest]
     assert got["lookup"]["extensions"]["cost"]["actualQueryCost"] > 0
+    every = [json.loads(doc) for _, _, doc in store.list_orders(
+        OrderQuery(customer_id=customer["id"], status="any"), limit=1000)]  # fmt: skip
+    assert node["numberOfOrders"] == str(len(every))  # an UnsignedInt64, as a string
+    assert [name for page in got["pages"] for name in page] == [o["name"] for o in every]
+    assert len(got["pages"]) == (len(every) + 1) // 2 > 1  # two a page, to the last
+    assert got["tracking"] == [
+        n for o in every for f in o["fulfillments"] if f["status"] == "success"
+        for n in f["tracking_numbers"]
+    ]  # fmt: skip
+    assert got["tracking"]  # the seeded customer has shipped orders
+    assert got["badToken"] == 401
     assert "graphQLErrors" in got["bad"]["message"]  # the client's own summary of them
     assert "colour" in got["bad"]["graphQLErrors"][0]["message"]
     assert got["bad"]["graphQLErrors"][0]["locations"]
