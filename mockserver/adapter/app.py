@@ -18,7 +18,6 @@ line; nothing ever answers with a stack trace.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import ssl
 from collections.abc import AsyncIterator
@@ -30,6 +29,7 @@ from aiohttp.typedefs import Handler
 
 from mockserver.adapter.auth import authentication, problem
 from mockserver.adapter.config import AdapterConfig
+from mockserver.adapter.jsonio import answer, loads
 from mockserver.adapter.oms_client import OmsError, is_id
 from mockserver.adapter.service import LookupService, Problem
 
@@ -44,7 +44,7 @@ ACTIONS = "/actions/{action:cancel-order|add-note}"
 def parse_lookup(raw: bytes) -> dict[str, Any]:
     """The lookup body, checked; raises Problem (400) naming the field."""
     try:
-        body = json.loads(raw)
+        body = loads(raw)
     except (ValueError, RecursionError):
         raise Problem(400, "The body is not valid JSON", code="invalid") from None
     if not isinstance(body, dict):
@@ -66,7 +66,7 @@ def parse_lookup(raw: bytes) -> dict[str, Any]:
 
 def _form_values(raw: bytes) -> dict[str, Any]:
     try:
-        values = json.loads(raw or b"{}")
+        values = loads(raw or b"{}")
     except (ValueError, RecursionError):
         raise Problem(400, "The form values are not valid JSON", code="invalid") from None
     if not isinstance(values, dict):
@@ -83,12 +83,12 @@ def _order_id(request: web.Request) -> str:
 
 async def lookup(request: web.Request) -> web.Response:
     body = parse_lookup(await request.read())
-    return web.json_response({"results": await request.app[ADAPTER].lookup(body)})
+    return answer({"results": await request.app[ADAPTER].lookup(body)})
 
 
 async def action_form(request: web.Request) -> web.Response:
     service = request.app[ADAPTER]
-    return web.json_response(await service.form(request.match_info["action"], _order_id(request)))
+    return answer(await service.form(request.match_info["action"], _order_id(request)))
 
 
 async def action_submit(request: web.Request) -> web.Response:
@@ -105,7 +105,7 @@ async def action_submit(request: web.Request) -> web.Response:
             return await service.cancel(_order_id(request), values)
         return await service.add_note(_order_id(request), values)
 
-    return web.json_response(await service.once(key, submit))
+    return answer(await service.once(key, submit))
 
 
 @web.middleware

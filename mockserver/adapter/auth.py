@@ -15,6 +15,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from contracts.signing import SignatureError, verify
 from mockserver.adapter.config import AdapterConfig
+from mockserver.adapter.jsonio import answer
 
 __all__ = ["authentication", "basic_auth_ok", "problem"]
 
@@ -24,7 +25,7 @@ log = logging.getLogger("lookupkit.adapter")
 def problem(status: int, detail: str, *, code: str, attr: str | None = None) -> web.Response:
     """A 4xx/5xx answer in the shape Gladly shows for action errors: ``{"errors": [...]}``."""
     item = {"code": code, "detail": detail} | ({"attr": attr} if attr else {})
-    return web.json_response({"errors": [item]}, status=status)
+    return answer({"errors": [item]}, status=status)
 
 
 def basic_auth_ok(header: str, expected: tuple[str, str]) -> bool:

@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from mockserver.adapter.jsonio import dumps, loads
+
 __all__ = ["OmsClient", "OmsError", "is_id"]
 
 log = logging.getLogger("lookupkit.adapter")
@@ -69,6 +71,9 @@ class OmsClient:
                 "the adapter's HTTP client is not started: run the app through an AppRunner"
             )
         sent = {"Accept": "application/json", **self.credentials, **(headers or {})}
+        data = None
+        if body is not None:
+            data, sent = dumps(body), {"Content-Type": "application/json", **sent}
         for attempt in range(4):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -78,7 +83,7 @@ class OmsClient:
                     method,
                     self.base + path,
                     params=params,
-                    json=body,
+                    data=data,
                     headers=sent,
                     timeout=aiohttp.ClientTimeout(total=remaining),
                 ) as response:
@@ -107,9 +112,15 @@ async def _answer(response: aiohttp.ClientResponse) -> tuple[Any, Mapping[str, s
     if response.status == 412:
         return {"_conflict": True}, response.headers
     if response.status == 422:
-        found = await response.json(content_type=None)
+        found = await _json(response)
         refused = found.get("errors") if isinstance(found, dict) else found
         return {"_refused": refused}, response.headers
     if response.status >= 300:
         raise OmsError(f"the order system answered HTTP {response.status}")
-    return await response.json(content_type=None), response.headers
+    return await _json(response), response.headers
+
+
+async def _json(response: aiohttp.ClientResponse) -> Any:
+    """The answer's JSON (None for an empty body, as aiohttp's own ``json()``), with orjson."""
+    raw = await response.read()
+    return loads(raw) if raw.strip() else None
