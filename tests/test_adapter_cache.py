@@ -13,6 +13,8 @@ import pytest
 
 from mockserver import roles
 from mockserver.adapter import AdapterConfig
+from mockserver.adapter.cache import AnswerCache
+from mockserver.adapter.oms_client import OmsError
 from mockserver.oms.store import Store
 from mockserver.runner import Running, start, stop
 from tests.helpers import KEY, SHOPIFY, TOKEN, gladly
@@ -87,3 +89,64 @@ async def test_an_answer_older_than_twice_the_ttl_is_never_served(store, adapter
     assert statuses[order["name"]] == "canceled", statuses
     assert time.monotonic() - started < TTL * 2.1 + 2
     assert fetches(store, customer) == 2
+
+
+class SlowOms:
+    """A fetch that waits until released, counting its calls (the cache's unit under test)."""
+
+    def __init__(self) -> None:
+        self.calls, self.release, self.fail = 0, asyncio.Event(), False
+
+    async def __call__(self, key: str, deadline: float) -> dict[str, Any] | None:
+        self.calls += 1
+        version = self.calls
+        await self.release.wait()
+        if self.fail:
+            raise OmsError("the order system answered HTTP 503")
+        return {"externalCustomerId": key, "version": version}
+
+
+async def test_a_fetch_under_way_when_an_action_forgets_is_not_kept():
+    oms = SlowOms()
+    cache = AnswerCache(oms, ttl=60, size=10, budget=5)
+    deadline = time.monotonic() + 5
+    before = asyncio.ensure_future(cache.get("1", deadline))  # began before the action
+    await asyncio.sleep(0.01)
+    cache.forget("1")  # the action changed the customer's order
+    after = asyncio.ensure_future(cache.get("1", deadline))  # a new fetch, not the old one
+    await asyncio.sleep(0.01)
+    oms.release.set()
+    assert (await before)["version"] == 1
+    assert (await after)["version"] == 2
+    assert oms.calls == 2
+    assert (await cache.get("1", deadline))["version"] == 2  # the newer answer is the kept one
+    assert oms.calls == 2
+
+
+async def test_a_failed_fetch_reaches_every_waiter_and_is_not_kept():
+    oms = SlowOms()
+    cache = AnswerCache(oms, ttl=60, size=10, budget=5)
+    deadline = time.monotonic() + 5
+    waiting = [asyncio.ensure_future(cache.get("1", deadline)) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    oms.fail = True
+    oms.release.set()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert [type(r) for r in results] == [OmsError] * 3
+    assert oms.calls == 1
+    assert len(cache) == 0
+    oms.fail = False
+    assert (await cache.get("1", deadline))["version"] == 2  # asked again
+
+
+async def test_a_lookup_out_of_time_gets_504_while_the_shared_fetch_goes_on():
+    oms = SlowOms()
+    cache = AnswerCache(oms, ttl=60, size=10, budget=5)
+    hurried = asyncio.ensure_future(cache.get("1", time.monotonic() + 0.05))
+    patient = asyncio.ensure_future(cache.get("1", time.monotonic() + 5))
+    with pytest.raises(OmsError) as refused:
+        await hurried
+    assert refused.value.status == 504
+    oms.release.set()
+    assert (await patient)["version"] == 1
+    assert oms.calls == 1
