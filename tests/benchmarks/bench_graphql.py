@@ -13,7 +13,7 @@ import re
 import sys
 
 from mockserver.adapter.shopify_graphql import DETAILED
-from tests.benchmarks.harness import Result, fetch, lookupkit_bin, process, saved, wrk
+from tests.benchmarks.harness import Result, fetch, lookupkit_bin, process, saved, typical, wrk
 
 __all__ = ["lookupkit_bin"]  # the fixture
 
@@ -27,7 +27,7 @@ def test_graphql_customer_with_orders_against_the_rest_pair(lookupkit_bin):
     with process(*command, ready="Press Ctrl-C") as (_, lines):
         text = "\n".join(lines)
         oms = re.search(r"Fake OMS\s+(\S+)", text).group(1)  # type: ignore[union-attr]
-        customer = re.search(r"externalCustomerId (\d+)", text).group(1)  # type: ignore[union-attr]
+        customer = typical(lines)
         api, headers = f"{oms}/admin/api/2025-01", {"X-Shopify-Access-Token": TOKEN}
         query = json.dumps(
             {"query": DETAILED, "variables": {"id": f"gid://shopify/Customer/{customer}"}}

@@ -11,7 +11,16 @@ import re
 import sys
 
 from contracts.gladly import gladly_request
-from tests.benchmarks.harness import Result, fetch, lookupkit_bin, process, rss_mb, saved, wrk
+from tests.benchmarks.harness import (
+    Result,
+    fetch,
+    lookupkit_bin,
+    process,
+    rss_mb,
+    saved,
+    typical,
+    wrk,
+)
 
 __all__ = ["lookupkit_bin"]  # the fixture
 
@@ -52,7 +61,7 @@ def test_oms_and_adapter_throughput_against_a_bare_handler(lookupkit_bin):
     with process(*command, ready=ready) as (proc, lines):
         oms = re.search(r"Fake OMS\s+(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
         adapter = re.search(r"Adapter\s+(\S+?)/?\s", "\n".join(lines) + " ").group(1)  # type: ignore[union-attr]
-        customer = re.search(r"externalCustomerId (\d+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
+        customer = typical(lines)
         oms_url = f"{oms}/admin/api/2025-01/customers/{customer}/orders.json?status=any"
         oms_headers = {"X-Shopify-Access-Token": TOKEN}
         lookup = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["Result", "fetch", "lookupkit_bin", "process", "rss_mb", "saved", "wrk"]
+__all__ = ["Result", "fetch", "lookupkit_bin", "process", "rss_mb", "saved", "typical", "wrk"]
 
 
 @dataclass
@@ -46,6 +46,17 @@ def process(*command: str, ready: str) -> Iterator[tuple[subprocess.Popen[str], 
         proc.terminate()
         proc.wait(15)
         proc.stdout.close()
+
+
+def typical(lines: list[str]) -> str:
+    """The externalCustomerId of a typical customer in ``serve``'s list of customers to try:
+    one with four orders or fewer (a seeded store's first has 60, across pages, to test
+    pagination; its 450 KB orders page is not the lookup to measure)."""
+    for line in lines:
+        found = re.search(r"externalCustomerId (\d+)\s+\((\d+) orders\)", line)
+        if found and int(found.group(2)) <= 4:
+            return found.group(1)
+    raise AssertionError(f"no customer with four orders or fewer in {lines}")
 
 
 def rss_mb(pid: int) -> float:
