@@ -1,7 +1,8 @@
 """A bare aiohttp handler serving a given JSON document: the baseline the fakes are measured against.
 
-It does what a plain JSON API handler does, ``web.json_response(document)`` per request, and nothing
-else: no storage, no auth, no mapping.
+The strongest one aiohttp allows: the same bytes, encoded once at start-up, written per request;
+no storage, no auth, no mapping, no re-encoding (``web.json_response`` per request would encode
+the document each time, a weaker baseline that flatters whatever is compared with it).
 
 Usage: python -m tests.benchmarks.baseline_server DOCUMENT.json  (prints the URL, serves until killed)
 """
@@ -17,11 +18,11 @@ from aiohttp import web
 
 
 async def main(path: str) -> None:
-    document = json.loads(Path(path).read_text())
+    raw = json.dumps(json.loads(Path(path).read_text())).encode()  # checked JSON, encoded once
 
     async def handler(request: web.Request) -> web.Response:
         await request.read()
-        return web.json_response(document)
+        return web.Response(body=raw, content_type="application/json")
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
