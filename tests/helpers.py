@@ -12,6 +12,7 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -361,6 +362,15 @@ def admin_post(base: str, path: str, body: dict[str, Any]) -> Any:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status in (200, 201)
         return json.loads(response.read())
+
+
+def json_call(request: str | urllib.request.Request) -> tuple[int, Any]:
+    """The status and JSON body of a request to a served kit, error statuses included."""
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
 
 
 def set_mutant(served: dict[str, Any], name: str | None) -> None:

@@ -23,7 +23,7 @@ from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.grounded import pick_customers
 from contracts.verify.options import contact_field
 from mockserver.mutants import MUTANTS
-from tests.helpers import ADMIN, ADMIN_TOKEN, serving, set_mutant, verify
+from tests.helpers import ADMIN, ADMIN_TOKEN, json_call, serving, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY
 from tests.truth_cases import ANSWER, CUSTOMER, SHIPPED
 
@@ -258,11 +258,7 @@ def change(served: dict[str, Any], email: str, kind: Any) -> tuple[int, Any]:
         headers={"Content-Type": "application/json", **ADMIN},
         method="POST",
     )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read())
+    return json_call(request)
 
 
 def test_the_oms_changes_a_customer_as_the_platform_would(served):

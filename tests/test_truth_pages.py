@@ -5,9 +5,6 @@ reads the first page of an oldest-first listing is caught under truth.orders-com
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +14,7 @@ import pytest
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.report import as_json
 from mockserver.oms import Store
-from tests.helpers import ADMIN_TOKEN, REF, serving, set_mutant
+from tests.helpers import ADMIN_TOKEN, REF, json_call, serving, set_mutant
 from tests.helpers import VERIFY_KEY as KEY
 
 
@@ -87,24 +84,16 @@ def test_a_store_of_40_or_more_has_one_customer_with_only_a_phone():
     larger.close()
 
 
-def _get(url: str) -> tuple[int, Any]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
 def test_the_truth_api_finds_a_customer_by_phone(deep):
-    rows = _get(deep["oms"] + "/_mock/customers?limit=100")[1]["customers"]
+    rows = json_call(deep["oms"] + "/_mock/customers?limit=100")[1]["customers"]
     (row,) = [r for r in rows if not r["email"]]
-    status, record = _get(deep["oms"] + "/_mock/truth?phone=" + quote(row["phone"]))
+    status, record = json_call(deep["oms"] + "/_mock/truth?phone=" + quote(row["phone"]))
     assert status == 200
     assert record["customer"]["emails"] == []
     assert record["customer"]["phones"] == [row["phone"]]
     assert len(record["orders"]) == row["orders"] >= 1
     for query, field in (("email=ana", "email"), ("phone=12", "phone"), ("", "email")):
-        status, body = _get(deep["oms"] + "/_mock/truth?" + query)
+        status, body = json_call(deep["oms"] + "/_mock/truth?" + query)
         assert (status, body["field"]) == (400, field), body
 
 
