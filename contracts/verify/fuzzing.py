@@ -28,8 +28,8 @@ class Pace:
     begun just before the deadline would end the run past it. Sending is bounded on its own (a
     request's timeout is at most what is left of the budget)."""
 
-    def __init__(self, v: Verifier, expected: float = 0.0) -> None:
-        self.v, self.expected = v, expected
+    def __init__(self, v: Verifier) -> None:
+        self.v, self.expected = v, 0.0  # seconds to generate one case, once one is measured
         self.mark = time.monotonic()
         self.first: float | None = None  # how long the first case took, start-up included
 
