@@ -323,6 +323,16 @@ def answers_under_faults(fault: int, status: int | None) -> Iterator[Violation]:
         )
 
 
+def beyond_the_orders_shown(order: OmsOrder, profile: Any) -> bool:
+    """Whether ``order`` is older than every order the answer shows: an adapter that shows a
+    customer's most recent orders only (``truth.orders-complete`` allows it) cannot show a
+    change to an older one, so that change says nothing about how fresh its answers are."""
+    txns = _orders(profile) if isinstance(profile, Mapping) else []
+    created = _instant(order.created_at)
+    times = [_instant(t.get("createdAt")) for _, t in txns]
+    return bool(times) and created is not None and all(t is not None and t > created for t in times)
+
+
 def shows_change(
     order: OmsOrder, profile: Any, waited: float, limit: float, platform: str | None = None
 ) -> Iterator[Violation]:

@@ -18,7 +18,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from contracts.truth import OmsCustomer, amount_of, check_answer, shows_change
+from contracts.truth import (
+    OmsCustomer,
+    amount_of,
+    beyond_the_orders_shown,
+    check_answer,
+    shows_change,
+)
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.grounded import pick_customers
 from contracts.verify.options import contact_field
@@ -53,6 +59,19 @@ def test_a_customer_with_only_a_phone_is_shown_with_no_email():
     assert [v.rule.id for v in check_answer(phone_only, answer)] == ["truth.contacts"]
     answer["emails"] = []
     assert list(check_answer(phone_only, answer)) == []
+
+
+def test_a_change_to_an_order_older_than_every_one_shown_cannot_be_seen():
+    """An adapter that shows the most recent orders only: a change to an older order says
+    nothing about freshness; one to an order within or after those shown does."""
+    oldest_shown = min(t["createdAt"] for t in ANSWER["transactions"])
+    older = dataclasses.replace(SHIPPED, created_at="2020-01-01T00:00:00Z")
+    assert beyond_the_orders_shown(older, ANSWER)
+    assert not beyond_the_orders_shown(
+        dataclasses.replace(SHIPPED, created_at=oldest_shown), ANSWER
+    )
+    assert not beyond_the_orders_shown(SHIPPED, ANSWER)  # the newest, shown or not
+    assert not beyond_the_orders_shown(older, {"transactions": []})  # nothing shown: not seen
 
 
 def test_a_shipped_order_shows_with_its_new_tracking_number():
@@ -310,15 +329,17 @@ def test_a_change_the_oms_cannot_make_is_a_clear_error(served, email, kind, stat
 
 # local-time-as-utc rewrites a time's offset as Z; BigCommerce and Magento give times in UTC,
 # which the adapter passes on as they are, so on them it changes nothing to catch.
-PLATFORM_MUTANTS = ("first-page-only", "partial-is-complete", "shop-currency")
+# stale-after-action needs the order actions, which the reference adapter has on Shopify only.
+PLATFORM_MUTANTS = (
+    "first-page-only", "partial-is-complete", "shop-currency", "swallows-oms-errors", "stale-cache",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("platform", ["bigcommerce", "magento"])
 def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupkit, platform):
     """The reference adapter reading the fake's BigCommerce or Magento API: the scenarios and
     the three changes pass, with the platform's own order numbers, and the truth mutants are
-    caught under their rules there too (OMS faults take the same client path as on Shopify,
-    tested there)."""
+    caught under their rules there too, the swallowed OMS error and the stale cache included."""
     args = [
         "all", "--port", "0", "--db", ":memory:", "--signing-key", KEY, "--no-rate-limit",
         "--customers", "40", "--reference-date", "2026-11-28", "--cache-ttl", "0",
@@ -328,9 +349,12 @@ def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupk
         for mutant in PLATFORM_MUTANTS:  # the store's customers, picked; nothing submitted
             set_mutant({"admin": urls["oms"]}, mutant)
             try:
+                admin = mutant in ("swallows-oms-errors", "stale-cache")  # faults, changes
                 picked = VerifyOptions(
                     urls["adapter"] + "/", signing_key=KEY, max_examples=0, seed=1,
                     oms=urls["oms"], platform=platform, no_submit=True,
+                    oms_admin_token=ADMIN_TOKEN if admin else None, max_staleness=4,
+                    oms_faults=mutant == "swallows-oms-errors",
                 )  # fmt: skip
                 found = {o.finding.rule for o in run(picked, phases=("scenarios",)).observations}
             finally:
@@ -363,7 +387,9 @@ def test_the_reference_adapter_is_true_to_bigcommerce_and_magento_stores(lookupk
         for o in report.observations
         if o.finding.severity in ("error", "warning")
     ]
-    assert wrong == []
+    assert wrong == [], [
+        o.finding.message for o in report.observations if o.finding.severity != "info"
+    ]
     assert "OMS faults while looking up (--no-oms-faults)" in report.skipped  # said, not hidden
     names = list(report.scenarios)
     for field, value in searched:  # found by the search the platform's API offers

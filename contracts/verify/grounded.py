@@ -21,6 +21,7 @@ from contracts.truth import (
     OmsCustomer,
     OmsOrder,
     answers_under_faults,
+    beyond_the_orders_shown,
     check_answer,
     shows_action,
     shows_change,
@@ -303,12 +304,16 @@ def fresh(v: Verifier) -> None:
             if linked[email] and _changed(v, token, email, linked[email], kind, done):
                 break
         else:
-            v.skip(f"freshness: no customer of the store had an order the OMS could have {done}")
+            v.skip(
+                f"freshness: no customer of the store had an order the OMS could have {done}"
+                " among the orders the adapter shows"
+            )
 
 
 def _changed(v: Verifier, token: str, email: str, customer_id: str, kind: str, done: str) -> bool:
     """Make the change for this customer and watch for it; False when the OMS had nothing of
-    theirs to change."""
+    theirs to change, or changed an order older than every one the adapter shows (an adapter
+    that shows the most recent orders only cannot show it)."""
     headers = {"Content-Type": "application/json", ADMIN_HEADER: token}
     body = json.dumps({"email": email, "change": kind}).encode()
     base = _base(v.options.oms or "")
@@ -322,6 +327,8 @@ def _changed(v: Verifier, token: str, email: str, customer_id: str, kind: str, d
         results = received.json.get("results") if isinstance(received.json, dict) else None
         profile = results[0] if isinstance(results, list) and results else None
         waited = time.monotonic() - started
+        if beyond_the_orders_shown(order, profile):  # older than the orders the adapter shows
+            return False  # another customer's order, then
         late = list(shows_change(order, profile, waited, limit, v.options.platform))
         if not late or waited + POLL > limit:
             label = order.label(v.options.platform)
