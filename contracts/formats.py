@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "CURRENCY_SYMBOLS",
+    "contact_field",
     "currency_symbol_of",
     "is_absolute_url",
     "is_e164",
@@ -17,6 +18,13 @@ __all__ = [
     "is_iso8601",
     "phone_digits",
 ]
+
+
+def contact_field(contact: str) -> str:
+    """``email`` when ``contact`` is an email, else ``phone``: how the fake OMS's truth API and
+    ``verify --oms`` name a customer (one who signed up by SMS has only a phone)."""
+    return "email" if "@" in contact else "phone"
+
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from contracts.formats import contact_field
 from contracts.truth import (
     OmsCustomer,
     amount_of,
@@ -27,7 +28,6 @@ from contracts.truth import (
 )
 from contracts.verify.engine import VerifyOptions, run
 from contracts.verify.grounded import pick_customers
-from contracts.verify.options import contact_field
 from mockserver.mutants import MUTANTS
 from tests.helpers import ADMIN, ADMIN_TOKEN, json_call, serving, set_mutant, verify
 from tests.helpers import VERIFY_KEY as KEY

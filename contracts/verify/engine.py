@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts.exchange import Exchange
+from contracts.formats import contact_field
 from contracts.rules import SEVERITY_ORDER
 from contracts.verify import fuzzing, grounded, learned, robustness, scenarios, security
 from contracts.verify.options import Observation, OutOfTime, Report, Unreachable, VerifyOptions
@@ -98,7 +99,7 @@ def _customers_from_the_oms(
         "customers from the OMS: "
         + ("; ".join(f"{contact} ({why})" for contact, why in picked) or "none")
     )
-    known = [(grounded.contact_field(contact), contact) for contact, _ in picked]
+    known = [(contact_field(contact), contact) for contact, _ in picked]
     return dataclasses.replace(options, known=known, picked=tuple(picked))
 
 

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from contracts import rules as R
 from contracts.exchange import Exchange
+from contracts.formats import contact_field
 from contracts.probes import finds_customer
 from contracts.truth import (
     OmsCustomer,
@@ -27,13 +28,11 @@ from contracts.truth import (
     shows_change,
     silent_failure,
 )
-from contracts.verify.options import contact_field
 from contracts.verify.transport import Received, Sent, Transport
 from contracts.verify.verifier import GLADLY_ID, Verifier, detailed_request
 
 __all__ = [
     "after_action",
-    "contact_field",
     "contacts",
     "fresh",
     "pick_customers",

@@ -15,7 +15,6 @@ __all__ = [
     "Report",
     "Unreachable",
     "VerifyOptions",
-    "contact_field",
 ]
 
 QUERY_FORMS = ("auto", "documented", "path-with-query")
@@ -28,12 +27,6 @@ class Unreachable(Exception):
     def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)
         self.report = report
-
-
-def contact_field(contact: str) -> str:
-    """A customer picked from the OMS is named by their email, or by their phone when they have
-    only a phone (as the OMS's truth API tells them apart)."""
-    return "email" if "@" in contact else "phone"
 
 
 class OutOfTime(BaseException):

@@ -16,11 +16,12 @@ from typing import Any
 import click
 
 from contracts.files import atomic_file
+from contracts.formats import contact_field
 from contracts.redact import Redactor, redactor
 from contracts.rules import CATALOGUE, PROFILES, RULES
 from contracts.verify.causes import Cause, root_causes
 from contracts.verify.html_report import as_html
-from contracts.verify.options import Observation, Report, contact_field
+from contracts.verify.options import Observation, Report
 from contracts.verify.transport import Received
 from contracts.verify.verdict import reproduce, shown_body, verdict
 

@@ -97,9 +97,9 @@ class Store(HarnessState):
             with self._lock:
                 self._db.set_trace_callback(None)
 
-    def plan(self, sql: str) -> list[str]:
+    def plan(self, sql: str, params: Sequence[Any] = ()) -> list[str]:
         """SQLite's query plan for one statement (as ``traced`` gives them), a step a line."""
-        return [str(row[-1]) for row in self._db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        return [str(row[-1]) for row in self._db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
     def clear_data(self) -> None:
         """Forget all customers, orders and products (``reset()`` also clears the harness)."""
@@ -237,8 +237,7 @@ class Store(HarnessState):
     def customers_plan(self, terms: Sequence[tuple[str, str]]) -> str:
         """SQLite's plan for ``search_customers(terms)`` (to show which index answers it)."""
         sql, params = customer_search(terms, 10) or ("SELECT 1", [])
-        rows = self._db.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "; ".join(str(row[-1]) for row in rows)
+        return "; ".join(self.plan(sql, params))
 
     def known_customers(self, limit: int = 5) -> list[dict[str, Any]]:
         """A few customers to try, with the orders they have."""
@@ -351,8 +350,7 @@ class Store(HarnessState):
     def orders_plan(self, query: OrderQuery) -> str:
         """SQLite's plan for listing ``query``'s orders (to show which index answers it)."""
         where, params = query.where()
-        rows = self._db.execute(f"EXPLAIN QUERY PLAN SELECT doc FROM orders WHERE {where}", params)
-        return "; ".join(str(row[-1]) for row in rows)
+        return "; ".join(self.plan(f"SELECT doc FROM orders WHERE {where}", params))
 
     def count_orders(self, query: OrderQuery) -> int:
         where, params = query.where()

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
+from contracts.formats import contact_field
 from generators.tracking import tracking_number, tracking_url
 from mockserver.oms.platforms import cancel, cancellable, lifecycle, now_like
 
-__all__ = ["CHANGES", "MAX_ORDERS", "change_for", "contact_field", "truth_of", "truth_record"]
+__all__ = ["CHANGES", "MAX_ORDERS", "change_for", "truth_of", "truth_record"]
 
 MAX_ORDERS = 1000
 
@@ -99,12 +100,6 @@ def truth_record(customer: dict[str, Any], orders: list[dict[str, Any]]) -> dict
         },
         "orders": [_order(order) for order in orders],
     }
-
-
-def contact_field(contact: str) -> str:
-    """``email`` when ``contact`` is an email, else ``phone``: a customer is found by either
-    (a Shopify customer who signed up by SMS has only a phone)."""
-    return "email" if "@" in contact else "phone"
 
 
 def _customer_and_orders(
